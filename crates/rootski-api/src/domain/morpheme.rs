@@ -1,0 +1,77 @@
+//! Morphemes and their families.
+
+use super::{FamilyId, MorphemeId, lenient};
+use serde::{Deserialize, Serialize};
+
+/// A morpheme item (`MORPHEME`): found by id through gsi1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Morpheme {
+    #[serde(
+        serialize_with = "lenient::id_as_string",
+        deserialize_with = "lenient::int"
+    )]
+    pub morpheme_id: MorphemeId,
+    pub morpheme: String,
+    #[serde(
+        serialize_with = "lenient::id_as_string",
+        deserialize_with = "lenient::int"
+    )]
+    pub family_id: FamilyId,
+}
+
+/// A morpheme family item (`MORPHEME_FAMILY`): what a breakdown item is
+/// enriched with, and one entry group of morphemes.json.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MorphemeFamily {
+    #[serde(
+        serialize_with = "lenient::id_as_string",
+        deserialize_with = "lenient::int"
+    )]
+    pub family_id: FamilyId,
+    /// `prefix` | `root` | `suffix` | `link`. Kept as text so an item with a value
+    /// this code does not know still reads.
+    #[serde(rename = "type")]
+    pub morpheme_type: String,
+    /// `any` | `noun` | `verb` | `adjective`.
+    #[serde(default = "any_pos")]
+    pub word_pos: String,
+    #[serde(default, deserialize_with = "lenient::opt_int")]
+    pub level: Option<i64>,
+    /// Absent or null reads as empty.
+    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    pub family_meanings: Vec<String>,
+    /// All morphemes of the family, in stored order.
+    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    pub morphemes: Vec<FamilyMember>,
+}
+
+fn any_pos() -> String {
+    "any".to_owned()
+}
+
+impl MorphemeFamily {
+    /// The API's `family` field: the member texts joined with commas.
+    pub fn joined_texts(&self) -> String {
+        let texts: Vec<&str> = self.morphemes.iter().map(|m| m.morpheme.as_str()).collect();
+        texts.join(",")
+    }
+}
+
+/// One entry of a family's `morphemes` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyMember {
+    #[serde(
+        serialize_with = "lenient::id_as_string",
+        deserialize_with = "lenient::int"
+    )]
+    pub morpheme_id: MorphemeId,
+    pub morpheme: String,
+}
+
+/// Every morpheme and family in the store, sorted by id: the input of
+/// morpheme.json.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MorphemeCatalog {
+    pub morphemes: Vec<Morpheme>,
+    pub families: Vec<MorphemeFamily>,
+}

@@ -1,0 +1,95 @@
+//! Schema and connection set-up of the embedded store.
+//!
+//! `items` is the DynamoDB table: (pk, sk) is the primary key, `items_gsi1` and
+//! `items_gsi2` are the global secondary indexes (partial: only items that carry
+//! the gsi keys are indexed, as in DynamoDB). `doc` is the whole item as JSON.
+//! `meta` holds store bookkeeping (seeded dataset hash, import checkpoints) that
+//! is not part of the table.
+
+use super::SqliteOptions;
+use crate::store::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::time::Duration;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS items (
+    pk     TEXT NOT NULL,
+    sk     TEXT NOT NULL,
+    gsi1pk TEXT,
+    gsi1sk TEXT,
+    gsi2pk TEXT,
+    gsi2sk TEXT,
+    type   TEXT,
+    doc    TEXT NOT NULL,
+    PRIMARY KEY (pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+";
+
+fn open_error(path: &Path, reason: impl std::fmt::Display) -> StoreError {
+    StoreError::Open {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Settings every connection needs.
+fn configure(conn: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_millis(options.busy_timeout_ms))?;
+    conn.set_prepared_statement_cache_capacity(32);
+    conn.pragma_update(
+        None,
+        "synchronous",
+        if options.durable { "FULL" } else { "NORMAL" },
+    )?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Let reads come straight from the page cache/mmap: the dataset is ~100 MB.
+    conn.pragma_update(None, "mmap_size", 268_435_456_i64)?;
+    conn.pragma_update(None, "cache_size", -32_768_i64)?;
+    Ok(())
+}
+
+/// Opens the writer: creates the file and schema if absent and enables WAL.
+pub(super) fn open_writer(path: &Path, options: &SqliteOptions) -> Result<Connection, StoreError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Err(open_error(
+            path,
+            format!(
+                "directory {} does not exist; create it or choose another --db path",
+                parent.display()
+            ),
+        ));
+    }
+    let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(|e| open_error(path, format!("{e} (is it an SQLite database?)")))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(open_error(
+            path,
+            format!("cannot switch to WAL mode (got {mode})"),
+        ));
+    }
+    configure(&conn, options).map_err(|e| open_error(path, e))?;
+    conn.execute_batch(SCHEMA)
+        .map_err(|e| open_error(path, format!("{e} (is it a rootski store?)")))?;
+    Ok(conn)
+}
+
+/// Opens a read-only connection (the schema already exists).
+pub(super) fn open_reader(path: &Path, options: &SqliteOptions) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+    configure(&conn, options).map_err(|e| open_error(path, e))?;
+    Ok(conn)
+}
