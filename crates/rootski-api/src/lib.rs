@@ -1,8 +1,37 @@
-//! The rootski API as a library.
+//! The rootski API as a library: everything but the process that hosts it.
 //!
+//! Data and storage:
 //! - [`domain`]: typed words, breakdowns, morphemes and users shared by every layer.
 //! - [`store`]: the [`store::Store`] trait (one method per access pattern of the
 //!   single DynamoDB-style table), the item codec and the embedded SQLite store.
+//! - [`import`]: loading table items (plain or DynamoDB JSON) and the open dataset
+//!   into a store, all-or-nothing per run; seeding the embedded store once.
+//!
+//! HTTP (wire-compatible with the original FastAPI app, `API.md`):
+//! - [`config`]: [`Settings`] from `ROOTSKI__*` variables, a YAML file and defaults.
+//! - [`auth`]: Cognito JWT verification against a JWKS loaded once; the current user.
+//! - [`routes`]: one module per resource (search, word, breakdown, morphemes, health).
+//! - [`error`] / [`validation`]: `{"detail": ...}` errors and FastAPI's 422 shape.
+//! - [`cors`], [`openapi`], [`telemetry`]: CORS policy, OpenAPI + Swagger UI, logging.
+//! - [`app`]: [`AppState`], [`router`] and [`serve`] — what binaries and tests call.
+//!
+//! The library never reads flags and does not know whether it runs under
+//! `rootski serve`, the Lambda runtime or a test.
 
 pub mod domain;
+pub mod import;
 pub mod store;
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod cors;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod telemetry;
+pub mod validation;
+
+pub use app::{AppState, BODY_LIMIT_BYTES, router, serve, shutdown_signal};
+pub use config::{ConfigError, Settings};
+pub use error::ApiError;

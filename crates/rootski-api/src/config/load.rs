@@ -1,0 +1,382 @@
+//! Where settings come from: the environment over the YAML file over the defaults.
+//!
+//! Both sources are reduced to raw text (or a list of texts) per setting name, then
+//! every setting goes through one parser, so a value means the same wherever it was
+//! written and an error names the exact variable or file key to fix.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::parse::{self, Raw};
+use super::{ConfigError, ENV_PREFIX, Settings};
+
+/// Names of all settings, as YAML keys (lower case) and as `ROOTSKI__<UPPER>`.
+const KNOWN_SETTINGS: &[&str] = &[
+    "environment",
+    "fetch_values_from_aws_ssm",
+    "static_assets_dir",
+    "object_cache_bucket_name",
+    "dynamo_table_name",
+    "domain",
+    "s3_static_site_origin",
+    "extra_allowed_cors_origins",
+    "log_level",
+    "host",
+    "port",
+    "store",
+    "db",
+    "cognito_aws_region",
+    "cognito_user_pool_id",
+    "cognito_web_client_id",
+    "cognito_jwks_path",
+    "cognito_jwks_json",
+];
+
+/// Where one value came from; its `Display` is what error messages name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// An environment variable (`ROOTSKI__PORT`).
+    Env(String),
+    /// A key of the YAML file.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The key (`port`).
+        key: String,
+    },
+}
+
+impl fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigSource::Env(name) => write!(f, "{name}"),
+            ConfigSource::File { path, key } => {
+                write!(
+                    f,
+                    "`{key}` in {} (ROOTSKI__CONFIG_FILE_PATH)",
+                    path.display()
+                )
+            }
+        }
+    }
+}
+
+pub(super) fn from_process_env() -> Result<Settings, ConfigError> {
+    let mut env = BTreeMap::new();
+    for (name, value) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let upper = name.to_ascii_uppercase();
+        if !upper.starts_with(ENV_PREFIX) {
+            continue;
+        }
+        let value = value.into_string().map_err(|_| ConfigError::NotUnicode {
+            name: name.to_owned(),
+        })?;
+        env.insert(upper, value);
+    }
+    from_lookup(&|name: &str| env.get(name).cloned())
+}
+
+pub(super) fn from_lookup(
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, ConfigError> {
+    let config_file_path = lookup(&format!("{ENV_PREFIX}CONFIG_FILE_PATH"))
+        .filter(|value| !value.trim().is_empty())
+        .map(PathBuf::from);
+    let file = match &config_file_path {
+        Some(path) => read_yaml(path)?,
+        None => BTreeMap::new(),
+    };
+    let sources = Sources {
+        lookup,
+        file: &file,
+        file_path: config_file_path.as_deref(),
+    };
+    let mut settings = Settings {
+        config_file_path: config_file_path.clone(),
+        ..Settings::default()
+    };
+
+    for key in file.keys() {
+        if !KNOWN_SETTINGS.contains(&key.as_str()) {
+            settings.warnings.push(format!(
+                "ignoring unknown setting `{key}` in {}",
+                config_file_path
+                    .as_deref()
+                    .unwrap_or(Path::new("?"))
+                    .display()
+            ));
+        }
+    }
+
+    if let Some(v) = sources.get("environment", parse::environment)? {
+        settings.environment = v;
+    }
+    if let Some(v) = sources.get("fetch_values_from_aws_ssm", parse::boolean)? {
+        settings.fetch_values_from_aws_ssm = v;
+    }
+    settings.static_assets_dir = sources.get("static_assets_dir", parse::path)?;
+    settings.object_cache_bucket_name = sources.get("object_cache_bucket_name", parse::text)?;
+    if let Some(v) = sources.get("dynamo_table_name", parse::text)? {
+        settings.dynamo_table_name = v;
+    }
+    if let Some(v) = sources.get("domain", parse::domain)? {
+        settings.domain = v;
+    }
+    if let Some(v) = sources.get("s3_static_site_origin", parse::origin)? {
+        settings.s3_static_site_origin = v;
+    }
+    if let Some(v) = sources.get("extra_allowed_cors_origins", parse::origin_list)? {
+        settings.extra_allowed_cors_origins = v;
+    }
+    if let Some(v) = sources.get("log_level", parse::log_level)? {
+        settings.log_level = v;
+    }
+    if let Some(v) = sources.get("host", parse::text)? {
+        settings.host = v;
+    }
+    if let Some(v) = sources.get("port", parse::port)? {
+        settings.port = v;
+    }
+    if let Some(v) = sources.get("store", parse::store_kind)? {
+        settings.store = v;
+    }
+    if let Some(v) = sources.get("db", parse::path)? {
+        settings.db = v;
+    }
+    settings.cognito_aws_region = sources.get("cognito_aws_region", parse::text)?;
+    settings.cognito_user_pool_id = sources.get("cognito_user_pool_id", parse::text)?;
+    settings.cognito_web_client_id = sources.get("cognito_web_client_id", parse::text)?;
+    settings.cognito_jwks_path = sources.get("cognito_jwks_path", parse::path)?;
+    settings.cognito_jwks_json = sources.get("cognito_jwks_json", parse::text)?;
+
+    if settings.fetch_values_from_aws_ssm {
+        settings.warnings.push(format!(
+            "ROOTSKI__FETCH_VALUES_FROM_AWS_SSM is true, but reading SSM parameters is not \
+             built in: set {} through ROOTSKI__COGNITO_* variables or the config file instead",
+            settings.ssm_parameter_names().join(", ")
+        ));
+    }
+    Ok(settings)
+}
+
+struct Sources<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    file: &'a BTreeMap<String, Raw>,
+    file_path: Option<&'a Path>,
+}
+
+impl Sources<'_> {
+    /// The value of setting `key` from the first source that has it, parsed; an empty
+    /// value counts as unset, so `ROOTSKI__X=` restores the default.
+    fn get<T>(
+        &self,
+        key: &str,
+        parser: fn(&Raw) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
+        let env_name = format!("{ENV_PREFIX}{}", key.to_ascii_uppercase());
+        let (raw, source) = if let Some(value) = (self.lookup)(&env_name) {
+            (Raw::Text(value), ConfigSource::Env(env_name))
+        } else if let Some(raw) = self.file.get(key) {
+            let path = self.file_path.unwrap_or(Path::new("?")).to_path_buf();
+            (
+                raw.clone(),
+                ConfigSource::File {
+                    path,
+                    key: key.to_owned(),
+                },
+            )
+        } else {
+            return Ok(None);
+        };
+        if raw.is_blank() {
+            return Ok(None);
+        }
+        parser(&raw)
+            .map(Some)
+            .map_err(|expected| ConfigError::Invalid {
+                source_name: source.to_string(),
+                value: raw.to_string(),
+                expected,
+            })
+    }
+}
+
+/// Reads the YAML file into lower-cased keys with raw values.
+fn read_yaml(path: &Path) -> Result<BTreeMap<String, Raw>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    let bad = |message: String| ConfigError::ParseFile {
+        path: path.to_owned(),
+        message,
+    };
+    let value: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&text).map_err(|err| bad(err.to_string()))?;
+    let mapping = match value {
+        serde_yaml_ng::Value::Null => return Ok(BTreeMap::new()),
+        serde_yaml_ng::Value::Mapping(mapping) => mapping,
+        _ => {
+            return Err(bad(
+                "expected a mapping of setting names to values".to_owned()
+            ));
+        }
+    };
+    let mut out = BTreeMap::new();
+    for (key, value) in mapping {
+        let Some(key) = key.as_str().map(str::to_ascii_lowercase) else {
+            return Err(bad(format!("setting names must be strings, found {key:?}")));
+        };
+        match Raw::from_yaml(&value) {
+            Some(Some(raw)) => {
+                out.insert(key, raw);
+            }
+            Some(None) => {}
+            None => {
+                return Err(bad(format!(
+                    "`{key}` must be a string, number, boolean or list"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Environment, LogLevel, StoreKind};
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: BTreeMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn defaults_when_nothing_is_set() {
+        let settings = Settings::from_lookup(lookup(&[])).unwrap();
+        assert_eq!(settings, Settings::default());
+        assert_eq!(settings.port, 3333);
+        assert_eq!(settings.dynamo_table_name, "rootski-table");
+    }
+
+    #[test]
+    fn environment_values_are_parsed() {
+        let settings = Settings::from_lookup(lookup(&[
+            ("ROOTSKI__PORT", "8080"),
+            ("ROOTSKI__ENVIRONMENT", "PROD"),
+            ("ROOTSKI__LOG_LEVEL", "WARNING"),
+            ("ROOTSKI__STORE", "dynamodb"),
+            (
+                "ROOTSKI__EXTRA_ALLOWED_CORS_ORIGINS",
+                "https://a.example, http://b.example:8000/",
+            ),
+            ("ROOTSKI__FETCH_VALUES_FROM_AWS_SSM", "True"),
+            ("ROOTSKI__STATIC_ASSETS_DIR", "/tmp"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.port, 8080);
+        assert_eq!(settings.environment, Environment::Prod);
+        assert_eq!(settings.log_level, LogLevel::Warn);
+        assert_eq!(settings.store, StoreKind::Dynamodb);
+        assert_eq!(
+            settings.extra_allowed_cors_origins,
+            vec!["https://a.example", "http://b.example:8000"]
+        );
+        assert!(settings.fetch_values_from_aws_ssm);
+        assert!(
+            settings
+                .warnings
+                .iter()
+                .any(|w| w.contains("/rootski/prod/cognito_user_pool_id"))
+        );
+        assert_eq!(
+            settings.morphemes_json_path(),
+            Some(PathBuf::from("/tmp/morphemes.json"))
+        );
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        let err = Settings::from_lookup(lookup(&[("ROOTSKI__PORT", "eighty")])).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("ROOTSKI__PORT"), "{message}");
+        assert!(message.contains("eighty"), "{message}");
+        let err =
+            Settings::from_lookup(lookup(&[("ROOTSKI__ENVIRONMENT", "staging")])).unwrap_err();
+        assert!(err.to_string().contains("ROOTSKI__ENVIRONMENT"));
+        let err = Settings::from_lookup(lookup(&[("ROOTSKI__EXTRA_ALLOWED_CORS_ORIGINS", "[1]")]))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("ROOTSKI__EXTRA_ALLOWED_CORS_ORIGINS")
+        );
+    }
+
+    #[test]
+    fn file_values_sit_between_environment_and_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rootski-config.yml");
+        std::fs::write(
+            &path,
+            "port: 4000\nhost: 0.0.0.0\ndomain: rootski.example\nextra_allowed_cors_origins:\n  - https://x.example\npostgres_user: old\n",
+        )
+        .unwrap();
+        let path_text = path.to_str().unwrap().to_owned();
+        let settings = Settings::from_lookup(lookup(&[
+            ("ROOTSKI__CONFIG_FILE_PATH", &path_text),
+            ("ROOTSKI__HOST", "127.0.0.2"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.port, 4000);
+        assert_eq!(settings.host, "127.0.0.2");
+        assert_eq!(settings.domain, "rootski.example");
+        assert_eq!(
+            settings.extra_allowed_cors_origins,
+            vec!["https://x.example"]
+        );
+        assert!(
+            settings
+                .warnings
+                .iter()
+                .any(|w| w.contains("postgres_user"))
+        );
+
+        std::fs::write(&path, "port: [1, 2]\n").unwrap();
+        let err = Settings::from_lookup(lookup(&[("ROOTSKI__CONFIG_FILE_PATH", &path_text)]))
+            .unwrap_err();
+        assert!(err.to_string().contains("`port` in"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_naming_it() {
+        let err = Settings::from_lookup(lookup(&[(
+            "ROOTSKI__CONFIG_FILE_PATH",
+            "/nonexistent/x.yml",
+        )]))
+        .unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/x.yml"));
+    }
+
+    #[test]
+    fn issuer_and_jwks_url_follow_cognito_settings() {
+        let settings = Settings::from_lookup(lookup(&[
+            ("ROOTSKI__COGNITO_AWS_REGION", "us-west-2"),
+            ("ROOTSKI__COGNITO_USER_POOL_ID", "us-west-2_abc"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            settings.cognito_issuer().as_deref(),
+            Some("https://cognito-idp.us-west-2.amazonaws.com/us-west-2_abc")
+        );
+        assert_eq!(
+            settings.cognito_jwks_url().as_deref(),
+            Some("https://cognito-idp.us-west-2.amazonaws.com/us-west-2_abc/.well-known/jwks.json")
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! `GET /breakdown/{word_id}` (which breakdown a user sees) and `POST /breakdown`
+//! (submitting one).
+
+mod body;
+mod select;
+mod view;
+
+pub use body::{MAX_MORPHEME_CHARS, Part, Submission, SubmissionBody, SubmittedItem};
+pub use select::choose_breakdown;
+pub use view::{BreakdownResponse, ItemView, MorphemeItemView, TextItemView};
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::extract::State;
+use chrono::Utc;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::PathParams;
+use super::word::word_not_found;
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::{Breakdown, BreakdownItem, BreakdownKind, Morpheme, MorphemeId, StoredDate};
+use crate::error::{ApiError, JsonBody};
+use crate::validation::path_integer;
+
+/// The breakdown this user should see for the word.
+#[utoipa::path(get, path = "/breakdown/{word_id}", tag = "Breakdowns",
+    params(("word_id" = i64, Path, description = "Id of the word")),
+    responses(
+        (status = 200, description = "The breakdown to show", body = BreakdownResponse),
+        (status = 401, description = "Invalid bearer token", body = crate::openapi::Detail),
+        (status = 404, description = "No breakdown for the word", body = crate::openapi::Detail),
+        (status = 422, description = "word_id is not an integer", body = crate::openapi::ValidationDetail),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn get_breakdown(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathParams(word_id): PathParams<String>,
+) -> Result<JsonBody<BreakdownResponse>, ApiError> {
+    let word_id = path_integer("word_id", &word_id)?;
+    let store = state.store().as_ref();
+    let breakdown = choose_breakdown(store, &user.email, word_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "No breakdown for word with ID {word_id} was found in Dynamo."
+            ))
+        })?;
+    Ok(JsonBody(view::render(store, breakdown, &user.email).await?))
+}
+
+/// Body of a successful submission.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmitResponse {
+    /// The word broken down.
+    pub word_id: i64,
+    /// True when an admin submitted (the breakdown is now the official one).
+    pub is_verified: bool,
+    /// Always -1: breakdowns have no ids of their own in the single-table design.
+    pub breakdown_id: i64,
+}
+
+/// Request body of `POST /breakdown`, for the OpenAPI document.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct SubmitRequest {
+    /// The word being broken down.
+    word_id: i64,
+    /// `{"morpheme": str (≤ 256 chars), "position": int, "morpheme_id": null}` or
+    /// `{"morpheme_id": int, "position": int}`.
+    #[schema(value_type = Vec<Object>)]
+    breakdown_items: Vec<()>,
+}
+
+/// Submit a breakdown. An admin's becomes the word's official, verified breakdown;
+/// anyone else's is stored as their own submission, replacing an earlier one.
+#[utoipa::path(post, path = "/breakdown", tag = "Breakdowns",
+    request_body = SubmitRequest,
+    responses(
+        (status = 200, description = "Stored", body = SubmitResponse),
+        (status = 400, description = "The parts do not sum to the word", body = crate::openapi::Detail),
+        (status = 401, description = "Invalid bearer token", body = crate::openapi::Detail),
+        (status = 404, description = "Unknown word or morpheme ids", body = crate::openapi::Detail),
+        (status = 413, description = "Body larger than 64 KiB", body = crate::openapi::Detail),
+        (status = 422, description = "Malformed body", body = crate::openapi::ValidationDetail),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn submit_breakdown(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    SubmissionBody(submission): SubmissionBody,
+) -> Result<JsonBody<SubmitResponse>, ApiError> {
+    let store = state.store().as_ref();
+    let morphemes = known_morphemes(store, &submission).await?;
+    let word = store
+        .get_word(submission.word_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(word_not_found(submission.word_id)))?;
+
+    let mut items = submission.items;
+    items.sort_by_key(|item| item.position);
+    let mut stored_items: Vec<BreakdownItem> = Vec::with_capacity(items.len());
+    for item in &items {
+        let stored = match &item.part {
+            Part::Text(text) => BreakdownItem {
+                position: item.position,
+                morpheme: text.clone(),
+                morpheme_id: None,
+                morpheme_family_id: None,
+            },
+            Part::Morpheme(id) => {
+                let morpheme = morphemes.get(id).ok_or_else(|| {
+                    ApiError::Internal(format!("morpheme {id} vanished after it was checked"))
+                })?;
+                BreakdownItem {
+                    position: item.position,
+                    morpheme: morpheme.morpheme.clone(),
+                    morpheme_id: Some(*id),
+                    morpheme_family_id: Some(morpheme.family_id),
+                }
+            }
+        };
+        stored_items.push(stored);
+    }
+    let texts: Vec<&str> = stored_items
+        .iter()
+        .map(|item| item.morpheme.as_str())
+        .collect();
+    if texts.concat() != word.word.word {
+        return Err(ApiError::BadRequest(format!(
+            "Breakdown \"{}\" does not sum to the word \"{}\"",
+            texts.join("-"),
+            word.word.word
+        )));
+    }
+
+    let now = StoredDate::from(Utc::now().naive_utc());
+    let breakdown = Breakdown {
+        word_id: submission.word_id,
+        word: word.word.word.clone(),
+        submitted_by_user_email: Some(user.email.clone()),
+        is_verified: user.is_admin,
+        is_inference: false,
+        date_submitted: now,
+        date_verified: if user.is_admin { now } else { StoredDate(None) },
+        breakdown_items: stored_items,
+    };
+    let kind = if user.is_admin {
+        BreakdownKind::Official
+    } else {
+        BreakdownKind::UserSubmission
+    };
+    store.put_breakdown(kind, &breakdown).await?;
+    tracing::info!(word_id = submission.word_id, user = %user.email, official = user.is_admin, "breakdown stored");
+    Ok(JsonBody(SubmitResponse {
+        word_id: submission.word_id,
+        is_verified: user.is_admin,
+        breakdown_id: -1,
+    }))
+}
+
+/// The catalogued morphemes the submission names, or the contract 404 listing
+/// every unknown id in ascending order.
+async fn known_morphemes(
+    store: &dyn crate::store::Store,
+    submission: &Submission,
+) -> Result<HashMap<MorphemeId, Morpheme>, ApiError> {
+    let ids: BTreeSet<MorphemeId> = submission
+        .items
+        .iter()
+        .filter_map(|item| match item.part {
+            Part::Morpheme(id) => Some(id),
+            Part::Text(_) => None,
+        })
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let wanted: Vec<MorphemeId> = ids.iter().copied().collect();
+    let found: HashMap<MorphemeId, Morpheme> = store
+        .get_morphemes(&wanted)
+        .await?
+        .into_iter()
+        .map(|morpheme| (morpheme.morpheme_id, morpheme))
+        .collect();
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !found.contains_key(id))
+        .map(i64::to_string)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::NotFound(format!(
+            "One of your morpheme IDs [{}] was not found in Dynamo.",
+            missing.join(", ")
+        )));
+    }
+    Ok(found)
+}

@@ -1,0 +1,294 @@
+//! `GET /morpheme/morphemes.json`: the whole morpheme index, built once per process.
+//!
+//! The document is large (about 3 MB for the open dataset) and changes only with an
+//! import, so it is built from the store on first use, compressed once per encoding
+//! on first demand, kept in memory, written to `ROOTSKI__STATIC_ASSETS_DIR`, and
+//! served with a strong ETag (a content hash per encoding), `Cache-Control`, `Vary:
+//! Accept-Encoding` and 304 for a matching `If-None-Match`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+use crate::app::AppState;
+use crate::domain::MorphemeCatalog;
+use crate::error::{ApiError, JSON_CONTENT_TYPE};
+use crate::store::Store;
+
+mod negotiate;
+
+pub use negotiate::{Encoding, choose_encoding, if_none_match_hits};
+
+/// `Cache-Control` of morphemes.json: caches may keep it an hour, then revalidate
+/// with the ETag (a cheap 304).
+pub const CACHE_CONTROL: &str = "public, max-age=3600";
+
+/// One entry of morphemes.json.
+#[derive(Debug, Serialize)]
+struct Entry<'a> {
+    morpheme_id: i64,
+    morpheme: &'a str,
+    #[serde(rename = "type")]
+    morpheme_type: &'a str,
+    word_pos: &'a str,
+    family_id: i64,
+    meanings: Vec<Meaning<'a>>,
+    level: Option<i64>,
+    family: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Meaning<'a> {
+    meaning: &'a str,
+}
+
+/// The document keyed by morpheme id (as a string), in ascending id order.
+pub fn build_document(catalog: &MorphemeCatalog) -> Result<Vec<u8>, serde_json::Error> {
+    let families: std::collections::HashMap<i64, (&crate::domain::MorphemeFamily, String)> =
+        catalog
+            .families
+            .iter()
+            .map(|family| (family.family_id, (family, family.joined_texts())))
+            .collect();
+    let mut morphemes: Vec<_> = catalog.morphemes.iter().collect();
+    morphemes.sort_by_key(|morpheme| morpheme.morpheme_id);
+    let mut document = Map::new();
+    for morpheme in morphemes {
+        let Some((family, joined)) = families.get(&morpheme.family_id) else {
+            tracing::warn!(
+                morpheme_id = morpheme.morpheme_id,
+                family_id = morpheme.family_id,
+                "morpheme without a family left out of morphemes.json"
+            );
+            continue;
+        };
+        let entry = Entry {
+            morpheme_id: morpheme.morpheme_id,
+            morpheme: &morpheme.morpheme,
+            morpheme_type: &family.morpheme_type,
+            word_pos: &family.word_pos,
+            family_id: family.family_id,
+            meanings: family
+                .family_meanings
+                .iter()
+                .map(|m| Meaning { meaning: m })
+                .collect(),
+            level: family.level,
+            family: joined,
+        };
+        document.insert(
+            morpheme.morpheme_id.to_string(),
+            serde_json::to_value(entry)?,
+        );
+    }
+    serde_json::to_vec(&Value::Object(document))
+}
+
+/// One encoding of the document with its ETag.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The (possibly compressed) bytes.
+    pub body: Bytes,
+    /// The strong ETag, quoted.
+    pub etag: HeaderValue,
+}
+
+/// The built document: identity bytes now, compressed variants on first demand.
+#[derive(Debug)]
+pub struct BuiltDocument {
+    hash: String,
+    identity: Variant,
+    gzip: OnceCell<Variant>,
+    brotli: OnceCell<Variant>,
+}
+
+impl BuiltDocument {
+    fn new(json: Vec<u8>) -> Result<Self, ApiError> {
+        let digest = Sha256::digest(&json);
+        let hash: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let identity = Variant {
+            body: Bytes::from(json),
+            etag: etag(&hash, Encoding::Identity)?,
+        };
+        Ok(BuiltDocument {
+            hash,
+            identity,
+            gzip: OnceCell::new(),
+            brotli: OnceCell::new(),
+        })
+    }
+
+    /// The content hash all ETags derive from.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// The variant for `encoding`, compressing it (off the async threads) if needed.
+    pub async fn variant(&self, encoding: Encoding) -> Result<Variant, ApiError> {
+        let cell = match encoding {
+            Encoding::Identity => return Ok(self.identity.clone()),
+            Encoding::Gzip => &self.gzip,
+            Encoding::Brotli => &self.brotli,
+        };
+        cell.get_or_try_init(|| async {
+            let source = self.identity.body.clone();
+            let body = tokio::task::spawn_blocking(move || compress(&source, encoding))
+                .await
+                .map_err(|err| ApiError::Internal(format!("compression task failed: {err}")))?
+                .map_err(|err| ApiError::Internal(format!("compression failed: {err}")))?;
+            Ok(Variant {
+                body: Bytes::from(body),
+                etag: etag(&self.hash, encoding)?,
+            })
+        })
+        .await
+        .cloned()
+    }
+}
+
+fn etag(hash: &str, encoding: Encoding) -> Result<HeaderValue, ApiError> {
+    let text = match encoding {
+        Encoding::Identity => format!("\"{hash}\""),
+        other => format!("\"{hash}-{}\"", other.token()),
+    };
+    HeaderValue::from_str(&text).map_err(|err| ApiError::Internal(format!("bad ETag: {err}")))
+}
+
+fn compress(source: &[u8], encoding: Encoding) -> std::io::Result<Vec<u8>> {
+    match encoding {
+        Encoding::Identity => Ok(source.to_vec()),
+        Encoding::Gzip => {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            encoder.write_all(source)?;
+            encoder.finish()
+        }
+        Encoding::Brotli => {
+            let mut out = Vec::new();
+            {
+                // Quality 9 compresses the open dataset's index about as well as 11
+                // at a fraction of the time; window 22 = 4 MiB.
+                let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, 9, 22);
+                writer.write_all(source)?;
+                writer.flush()?;
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// morphemes.json, built at most once per process (concurrent first requests wait
+/// for the same build), and written to the static assets directory if one is set.
+#[derive(Debug)]
+pub struct MorphemesAsset {
+    file: Option<PathBuf>,
+    built: OnceCell<Arc<BuiltDocument>>,
+}
+
+impl MorphemesAsset {
+    /// An asset that will be written to `file` (if any) once built.
+    pub fn new(file: Option<PathBuf>) -> Self {
+        MorphemesAsset {
+            file,
+            built: OnceCell::new(),
+        }
+    }
+
+    /// The built document, building it from the store on first call. A failed build
+    /// is not cached: the next request tries again.
+    pub async fn get_or_build(&self, store: &dyn Store) -> Result<Arc<BuiltDocument>, ApiError> {
+        self.built
+            .get_or_try_init(|| async {
+                let catalog = store.morpheme_catalog().await?;
+                let json = tokio::task::spawn_blocking(move || build_document(&catalog))
+                    .await
+                    .map_err(|err| {
+                        ApiError::Internal(format!("morphemes.json task failed: {err}"))
+                    })?
+                    .map_err(|err| {
+                        ApiError::Internal(format!("morphemes.json did not serialize: {err}"))
+                    })?;
+                if let Some(file) = &self.file {
+                    write_file(file, &json).await;
+                }
+                tracing::info!(bytes = json.len(), "built morphemes.json");
+                Ok(Arc::new(BuiltDocument::new(json)?))
+            })
+            .await
+            .cloned()
+    }
+}
+
+async fn write_file(file: &PathBuf, json: &[u8]) {
+    if let Some(dir) = file.parent()
+        && let Err(err) = tokio::fs::create_dir_all(dir).await
+    {
+        tracing::warn!(dir = %dir.display(), error = %err, "cannot create ROOTSKI__STATIC_ASSETS_DIR");
+        return;
+    }
+    // Write then rename, so a reader never sees half a file.
+    let partial = file.with_extension("json.partial");
+    let result = async {
+        tokio::fs::write(&partial, json).await?;
+        tokio::fs::rename(&partial, file).await
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::warn!(file = %file.display(), error = %err, "cannot write morphemes.json");
+    }
+}
+
+/// The morpheme index.
+#[utoipa::path(get, path = "/morpheme/morphemes.json", tag = "Morphemes",
+    responses(
+        (status = 200, description = "Every morpheme keyed by id: {\"1\": {morpheme_id, morpheme, type, word_pos, family_id, meanings: [{meaning}], level, family}}", body = Object),
+        (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+    ))]
+pub async fn morphemes_json(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let document = state
+        .morphemes()
+        .get_or_build(state.store().as_ref())
+        .await?;
+    let encoding = choose_encoding(headers.get(header::ACCEPT_ENCODING));
+    let variant = document.variant(encoding).await?;
+    let common = [
+        (header::ETAG, variant.etag.clone()),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
+        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
+    ];
+    if if_none_match_hits(headers.get(header::IF_NONE_MATCH), document.hash()) {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
+    let mut response = (
+        StatusCode::OK,
+        common,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(JSON_CONTENT_TYPE),
+        )],
+        variant.body,
+    )
+        .into_response();
+    if encoding != Encoding::Identity {
+        response.headers_mut().insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(encoding.token()),
+        );
+    }
+    Ok(response)
+}
