@@ -1,1 +1,14 @@
-//! (being written)
+//! The toolkit side of the CDK: it reads a cloud assembly (`cdk.out/`) and acts on
+//! it. It knows nothing about any particular app.
+//!
+//! - [`assembly`]: `manifest.json`, stack templates and their file assets;
+//! - [`local`]: runs a stack's API Gateway REST API and its Lambda functions on
+//!   127.0.0.1 (API Gateway emulator + Lambda Runtime API + real `bootstrap`
+//!   processes).
+#![warn(missing_docs)]
+
+pub mod assembly;
+pub mod error;
+pub mod local;
+
+pub use error::{Result, ToolkitError};

@@ -1,0 +1,236 @@
+//! Execution environments of one function, as Lambda keeps them: invocations wait in
+//! one queue; an instance that asks the Runtime API for its next event takes the
+//! oldest; when every instance is busy (or still starting) and the limit allows,
+//! another instance starts. Instances stay warm between invocations. An instance that
+//! exceeds the function's timeout is killed and its invocation reported as timed
+//! out; one that crashes fails only its own invocation; an instance that dies during
+//! init fails the invocation that was waiting for it. Later invocations start fresh
+//! instances.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::{Notify, oneshot};
+
+use super::instance;
+use super::model::FunctionSpec;
+
+/// How an invocation ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The function's response payload.
+    Response(Vec<u8>),
+    /// The function reported an error (`/invocation/{id}/error`), with its payload.
+    FunctionError(Vec<u8>),
+    /// The function ran past its `Timeout`; its instance was killed.
+    Timeout,
+    /// The instance exited while handling the invocation.
+    Crashed(String),
+    /// The instance started for this invocation failed to initialise.
+    InitError(String),
+}
+
+/// One queued invocation.
+pub(crate) struct Invocation {
+    pub(crate) request_id: String,
+    pub(crate) payload: Vec<u8>,
+    pub(crate) reply: oneshot::Sender<Outcome>,
+}
+
+/// Everything an instance needs to start its process.
+#[derive(Debug, Clone)]
+pub struct LaunchSpec {
+    /// The function as the template defines it.
+    pub function: FunctionSpec,
+    /// Directory holding the executable `bootstrap` (the unzipped asset).
+    pub code_dir: PathBuf,
+    /// Final environment, without `AWS_LAMBDA_RUNTIME_API` (set per instance).
+    pub environment: BTreeMap<String, String>,
+    /// Prefix every line the function prints with its name and instance number.
+    pub forward_logs: bool,
+}
+
+/// The warm instances of one function and the queue in front of them.
+#[derive(Clone)]
+pub struct FunctionPool {
+    pub(crate) inner: Arc<PoolInner>,
+}
+
+pub(crate) struct PoolInner {
+    pub(crate) launch: LaunchSpec,
+    pub(crate) max_instances: usize,
+    pub(crate) state: Mutex<PoolState>,
+    pub(crate) work: Notify,
+    pub(crate) all_stopped: Notify,
+}
+
+#[derive(Default)]
+pub(crate) struct PoolState {
+    pub(crate) queue: VecDeque<Invocation>,
+    /// Instances waiting in `/next`.
+    pub(crate) idle: usize,
+    /// Instances started that have not yet asked for an event.
+    pub(crate) starting: usize,
+    /// Instances alive (starting, idle or busy).
+    pub(crate) live: usize,
+    pub(crate) next_instance: u64,
+    pub(crate) kill_switches: BTreeMap<u64, Arc<Notify>>,
+    pub(crate) shutting_down: bool,
+}
+
+impl FunctionPool {
+    /// A pool that starts at most `max_instances` concurrent instances.
+    pub fn new(launch: LaunchSpec, max_instances: usize) -> Self {
+        Self {
+            inner: Arc::new(PoolInner {
+                launch,
+                max_instances: max_instances.max(1),
+                state: Mutex::new(PoolState::default()),
+                work: Notify::new(),
+                all_stopped: Notify::new(),
+            }),
+        }
+    }
+
+    /// Invokes the function with `payload` and waits for the outcome.
+    pub async fn invoke(&self, request_id: String, payload: Vec<u8>) -> Outcome {
+        let (reply, outcome) = oneshot::channel();
+        {
+            let mut state = self.inner.lock();
+            if state.shutting_down {
+                return Outcome::Crashed("the local runner is shutting down".into());
+            }
+            state.queue.push_back(Invocation {
+                request_id,
+                payload,
+                reply,
+            });
+            self.inner.scale(&mut state);
+        }
+        self.inner.work.notify_one();
+        outcome
+            .await
+            .unwrap_or_else(|_| Outcome::Crashed("the invocation was dropped".into()))
+    }
+
+    /// Number of live instances (for tests and status output).
+    pub fn live_instances(&self) -> usize {
+        self.inner.lock().live
+    }
+
+    /// Kills every instance and waits (at most `wait`) until they have exited.
+    pub async fn shutdown(&self, wait: Duration) {
+        let switches: Vec<Arc<Notify>> = {
+            let mut state = self.inner.lock();
+            state.shutting_down = true;
+            for invocation in state.queue.drain(..) {
+                let _ = invocation
+                    .reply
+                    .send(Outcome::Crashed("the local runner is shutting down".into()));
+            }
+            state.kill_switches.values().cloned().collect()
+        };
+        for switch in switches {
+            switch.notify_one();
+        }
+        let _ = tokio::time::timeout(wait, async {
+            loop {
+                let stopped = self.inner.all_stopped.notified();
+                if self.inner.lock().live == 0 {
+                    return;
+                }
+                stopped.await;
+            }
+        })
+        .await;
+    }
+}
+
+impl PoolInner {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, PoolState> {
+        // A poisoned lock only means another task panicked mid-update; the counters
+        // are still the best information there is.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Starts instances while queued work exceeds what idle and starting instances
+    /// will pick up, up to the limit.
+    pub(crate) fn scale(self: &Arc<Self>, state: &mut PoolState) {
+        state
+            .queue
+            .retain(|invocation| !invocation.reply.is_closed());
+        while !state.shutting_down
+            && state.queue.len() > state.idle + state.starting
+            && state.live < self.max_instances
+        {
+            state.live += 1;
+            state.starting += 1;
+            state.next_instance += 1;
+            let number = state.next_instance;
+            let kill = Arc::new(Notify::new());
+            state.kill_switches.insert(number, kill.clone());
+            tokio::spawn(instance::run(self.clone(), number, kill));
+        }
+    }
+
+    /// Waits for the next queued invocation whose caller is still waiting.
+    pub(crate) async fn next_invocation(&self) -> Invocation {
+        let _idle = IdleGuard::new(self);
+        loop {
+            let notified = self.work.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut state = self.lock();
+                while let Some(invocation) = state.queue.pop_front() {
+                    if !invocation.reply.is_closed() {
+                        return invocation;
+                    }
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// Bookkeeping when an instance's process has exited. `init_failure` is set when
+    /// it died before asking for its first event.
+    pub(crate) fn instance_exited(self: &Arc<Self>, number: u64, init_failure: Option<String>) {
+        let mut state = self.lock();
+        state.live -= 1;
+        state.kill_switches.remove(&number);
+        if let Some(message) = init_failure {
+            state.starting -= 1;
+            // The invocation that made us start this instance fails, as on Lambda.
+            if state.idle == 0
+                && let Some(invocation) = state.queue.pop_front()
+            {
+                let _ = invocation.reply.send(Outcome::InitError(message));
+            }
+        }
+        self.scale(&mut state);
+        if state.live == 0 {
+            self.all_stopped.notify_waiters();
+        }
+    }
+}
+
+/// Counts an instance as idle while it waits in `/next`, also when the wait is
+/// cancelled because the instance went away.
+struct IdleGuard<'a>(&'a PoolInner);
+
+impl<'a> IdleGuard<'a> {
+    fn new(pool: &'a PoolInner) -> Self {
+        pool.lock().idle += 1;
+        Self(pool)
+    }
+}
+
+impl Drop for IdleGuard<'_> {
+    fn drop(&mut self) {
+        self.0.lock().idle -= 1;
+    }
+}
