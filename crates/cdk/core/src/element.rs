@@ -1,0 +1,139 @@
+//! Template elements: what every resource, output, parameter, condition, mapping and
+//! rule shares — a logical id allocated by its stack (overridable), and a rendering
+//! into one template section.
+
+use std::cell::RefCell;
+
+use serde_json::{Map, Value};
+
+use crate::cfn_resource::ResourceData;
+use crate::construct::Kind;
+use crate::elements::{OutputData, ParameterData, RuleData};
+use crate::token::{Intrinsic, RefTarget, Token};
+use crate::{Construct, Error, Result};
+
+pub(crate) enum ElementBody {
+    Resource(RefCell<ResourceData>),
+    Output(RefCell<OutputData>),
+    Parameter(RefCell<ParameterData>),
+    Condition(RefCell<Option<Value>>),
+    Mapping(RefCell<Map<String, Value>>),
+    Rule(RefCell<RuleData>),
+}
+
+pub(crate) struct ElementState {
+    pub(crate) logical_id_override: RefCell<Option<String>>,
+    pub(crate) body: ElementBody,
+}
+
+impl ElementState {
+    pub(crate) fn new(body: ElementBody) -> Kind {
+        Kind::Element(Box::new(ElementState {
+            logical_id_override: RefCell::new(None),
+            body,
+        }))
+    }
+}
+
+pub(crate) fn element_state(c: &Construct) -> Option<&ElementState> {
+    match c.kind() {
+        Kind::Element(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Creates an element under `scope`, checking it is inside a stack.
+pub(crate) fn create(scope: &Construct, id: &str, body: ElementBody, fqn: &str) -> Result<Construct> {
+    crate::Stack::of(scope)?;
+    let c = Construct::with_kind(scope, id, ElementState::new(body), fqn)?;
+    c.add_metadata("aws:cdk:logicalId", Token::as_any(Intrinsic::LogicalId(c.clone())));
+    Ok(c)
+}
+
+/// Operations shared by all template elements (CDK's `CfnElement`).
+pub trait CfnElement {
+    /// The construct of this element.
+    fn element(&self) -> &Construct;
+
+    /// The logical id as a string token (final value known at synthesis).
+    fn logical_id(&self) -> String {
+        Token::as_string(Intrinsic::LogicalId(self.element().clone()))
+    }
+
+    /// Forces the logical id (CDK's `overrideLogicalId`). Must be alphanumeric.
+    fn override_logical_id(&self, new_logical_id: &str) -> Result<()> {
+        validate_logical_id(self.element().path(), new_logical_id)?;
+        if let Some(state) = element_state(self.element()) {
+            *state.logical_id_override.borrow_mut() = Some(new_logical_id.to_string());
+        }
+        Ok(())
+    }
+
+    /// The stack this element belongs to.
+    fn stack(&self) -> crate::Stack {
+        // An element is always created inside a stack (checked in `create`).
+        crate::Stack::of(self.element()).unwrap_or_else(|_| unreachable!("element outside a stack"))
+    }
+}
+
+pub(crate) fn logical_id_override(c: &Construct) -> Option<String> {
+    element_state(c).and_then(|s| s.logical_id_override.borrow().clone())
+}
+
+/// CloudFormation's logical id rule, as CDK checks it.
+pub(crate) fn validate_logical_id(path: &str, id: &str) -> Result<()> {
+    let mut chars = id.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && id.len() >= 2
+        && id.len() <= 255
+        && chars.all(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::validation(
+            path,
+            format!("Logical ID must adhere to the regular expression: /^[A-Za-z][A-Za-z0-9]{{1,254}}$/, got '{id}'"),
+        ))
+    }
+}
+
+/// `{"Ref": <element>}` as a string token.
+pub(crate) fn ref_token(c: &Construct) -> String {
+    Token::as_string(Intrinsic::Ref(RefTarget::Element(c.clone())))
+}
+
+/// One element's contribution to the template: `(section, logical id, body)`.
+pub(crate) struct Fragment {
+    pub section: &'static str,
+    pub body: Value,
+}
+
+/// The unresolved fragment of an element (`None` when it renders nothing, e.g. a
+/// condition without expression).
+pub(crate) fn render(c: &Construct) -> Option<Fragment> {
+    let state = element_state(c)?;
+    let (section, body) = match &state.body {
+        ElementBody::Resource(d) => ("Resources", d.borrow().render(c)),
+        ElementBody::Output(d) => ("Outputs", d.borrow().render()),
+        ElementBody::Parameter(d) => ("Parameters", d.borrow().render()),
+        ElementBody::Condition(d) => ("Conditions", d.borrow().clone()?),
+        ElementBody::Mapping(d) => ("Mappings", Value::Object(d.borrow().clone())),
+        ElementBody::Rule(d) => ("Rules", d.borrow().render()),
+    };
+    Some(Fragment { section, body })
+}
+
+/// Applies the raw overrides of a resource after resolution.
+pub(crate) fn apply_overrides(c: &Construct, body: &mut Value, ctx: &crate::resolve::ResolveContext) -> Result<()> {
+    if let Some(ElementBody::Resource(d)) = element_state(c).map(|s| &s.body) {
+        let overrides = d.borrow().overrides.clone();
+        for (path, value) in overrides {
+            let value = match value {
+                Some(v) => Some(crate::resolve::resolve(&v, ctx)?),
+                None => None,
+            };
+            crate::cfn_resource::apply_override(body, &path, value);
+        }
+    }
+    Ok(())
+}

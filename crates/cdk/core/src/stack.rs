@@ -1,0 +1,438 @@
+//! `Stack`: the unit of deployment — environment, name, template options, logical ids,
+//! tags for the manifest, stack dependencies and its synthesizer.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::ops::Deref;
+
+use serde_json::{Map, Value};
+
+use crate::construct::Kind;
+use crate::logical_id::LogicalIds;
+use crate::synthesizer::{DefaultStackSynthesizer, SynthesizerProps, SynthesizerState};
+use crate::token::{Intrinsic, Token};
+use crate::{Aws, Construct, Error, Result};
+
+/// Where a stack deploys. `None` means environment-agnostic (a token at deploy time).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// AWS account id.
+    pub account: Option<String>,
+    /// AWS region.
+    pub region: Option<String>,
+}
+
+/// Props of a [`Stack`].
+#[derive(Debug, Clone, Default)]
+pub struct StackProps {
+    /// Target environment (agnostic when `None`).
+    pub env: Option<Environment>,
+    /// CloudFormation stack name (default: from the construct id/path).
+    pub stack_name: Option<String>,
+    /// Template `Description`.
+    pub description: Option<String>,
+    /// Stack tags (manifest `tags`; CloudFormation applies them to resources).
+    pub tags: BTreeMap<String, String>,
+    /// Termination protection.
+    pub termination_protection: bool,
+    /// DefaultStackSynthesizer settings.
+    pub synthesizer: Option<SynthesizerProps>,
+    /// SNS topic ARNs for stack events.
+    pub notification_arns: Vec<String>,
+}
+
+/// Template-level options (CDK's `ITemplateOptions`).
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// `Description`.
+    pub description: Option<String>,
+    /// `AWSTemplateFormatVersion`.
+    pub template_format_version: Option<String>,
+    /// `Transform` (duplicates removed at synthesis).
+    pub transforms: Vec<String>,
+    /// `Metadata`.
+    pub metadata: Map<String, Value>,
+}
+
+/// A context lookup the CLI must answer (manifest `missing`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingContext {
+    /// Context key (`<provider>:<k=v:...>`).
+    pub key: String,
+    /// Provider name, e.g. `hosted-zone`.
+    pub provider: String,
+    /// Provider props (account, region, lookup specifics, dummyValue...).
+    pub props: Map<String, Value>,
+}
+
+pub(crate) struct StackState {
+    account: String,
+    region: String,
+    environment: String,
+    stack_name: String,
+    artifact_id: String,
+    termination_protection: Cell<bool>,
+    template_options: RefCell<TemplateOptions>,
+    tags: RefCell<BTreeMap<String, String>>,
+    notification_arns: Vec<String>,
+    pub(crate) logical_ids: RefCell<LogicalIds>,
+    pub(crate) missing_context: RefCell<Vec<MissingContext>>,
+    dependencies: RefCell<Vec<(Construct, Vec<String>)>>,
+    pub(crate) synthesizer: SynthesizerState,
+}
+
+/// A CloudFormation stack (CDK's `Stack`). Derefs to its [`Construct`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stack {
+    construct: Construct,
+}
+
+impl Deref for Stack {
+    type Target = Construct;
+    fn deref(&self) -> &Construct {
+        &self.construct
+    }
+}
+
+impl AsRef<Construct> for Stack {
+    fn as_ref(&self) -> &Construct {
+        &self.construct
+    }
+}
+
+const VALID_STACK_NAME: &str = "/^[A-Za-z][A-Za-z0-9-]*$/";
+
+fn valid_stack_name(name: &str) -> bool {
+    let mut c = name.chars();
+    c.next().is_some_and(|f| f.is_ascii_alphabetic()) && c.all(|x| x.is_ascii_alphanumeric() || x == '-')
+}
+
+impl Stack {
+    /// Creates a stack under `scope` (normally the app).
+    pub fn new(scope: &impl AsRef<Construct>, id: &str, props: StackProps) -> Result<Stack> {
+        let scope = scope.as_ref();
+        let path = if scope.path().is_empty() { id.to_string() } else { format!("{}/{id}", scope.path()) };
+        let env = props.env.clone().unwrap_or_default();
+        let account = env.account.clone().unwrap_or_else(Aws::account_id);
+        let region = env.region.clone().unwrap_or_else(Aws::region);
+        let environment = format!(
+            "aws://{}/{}",
+            if Token::is_unresolved(&account) { "unknown-account" } else { &account },
+            if Token::is_unresolved(&region) { "unknown-region" } else { &region }
+        );
+        if let Some(d) = &props.description {
+            if d.len() > 1024 {
+                return Err(Error::validation(&path, "Stack description must be <= 1024 bytes; shorten it"));
+            }
+        }
+        let owned: Vec<String> =
+            scope.scopes().iter().skip(1).map(|c| c.id().to_string()).chain([id.to_string()]).collect();
+        let generated = if owned.len() == 1 {
+            owned[0].clone()
+        } else {
+            crate::uniqueid::make_unique_id(&owned).unwrap_or_else(|_| id.to_string())
+        };
+        let stack_name = props.stack_name.clone().unwrap_or_else(|| generated.clone());
+        if stack_name.len() > 128 {
+            return Err(Error::validation(&path, format!("Stack name must be <= 128 characters. Stack name: '{stack_name}'")));
+        }
+        if !valid_stack_name(&stack_name) {
+            return Err(Error::validation(
+                &path,
+                format!("Stack name must match the regular expression: {VALID_STACK_NAME}, got '{stack_name}'; pass a valid stack_name"),
+            ));
+        }
+        if props.notification_arns.iter().any(|a| Token::is_unresolved(a)) {
+            return Err(Error::validation(&path, format!("Stack '{id}' includes one or more tokens in its notification ARNs")));
+        }
+        let artifact_id: String = generated
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' })
+            .collect();
+        let state = StackState {
+            account,
+            region,
+            environment,
+            stack_name,
+            artifact_id,
+            termination_protection: Cell::new(props.termination_protection),
+            template_options: RefCell::new(TemplateOptions { description: props.description.clone(), ..Default::default() }),
+            tags: RefCell::new(props.tags.clone()),
+            notification_arns: props.notification_arns.clone(),
+            logical_ids: RefCell::default(),
+            missing_context: RefCell::default(),
+            dependencies: RefCell::default(),
+            synthesizer: SynthesizerState::new(props.synthesizer.clone().unwrap_or_default()),
+        };
+        let construct = Construct::with_kind(scope, id, Kind::Stack(Box::new(state)), "aws-cdk-lib.Stack")?;
+        Ok(Stack { construct })
+    }
+
+    pub(crate) fn state(&self) -> &StackState {
+        match self.construct.kind() {
+            Kind::Stack(s) => s,
+            _ => unreachable!("Stack wraps a stack node"),
+        }
+    }
+
+    /// The stack behind a construct, if it is one.
+    pub fn from_construct(c: &Construct) -> Option<Stack> {
+        c.is_stack().then(|| Stack { construct: c.clone() })
+    }
+
+    /// Whether `c` is a stack (CDK's `Stack.isStack`).
+    pub fn is_stack(c: &Construct) -> bool {
+        c.is_stack()
+    }
+
+    /// Always true: every handle here is a construct (CDK's `Construct.isConstruct`).
+    pub fn is_construct(_c: &Construct) -> bool {
+        true
+    }
+
+    /// The nearest enclosing stack of `construct` (itself if it is a stack).
+    pub fn of(construct: &impl AsRef<Construct>) -> Result<Stack> {
+        let c = construct.as_ref();
+        let mut cur = Some(c.clone());
+        while let Some(x) = cur {
+            if x.is_stack() {
+                return Ok(Stack { construct: x });
+            }
+            cur = x.scope();
+        }
+        Err(Error::validation(
+            c.path(),
+            "no Stack found in the scope of this construct; create it inside a Stack (Stack::new(&app, ...))",
+        ))
+    }
+
+    /// The construct of this stack (CDK's `node`).
+    pub fn construct(&self) -> &Construct {
+        &self.construct
+    }
+
+    /// Same as [`Stack::construct`] (CDK's `stack.node`).
+    pub fn node(&self) -> &Construct {
+        &self.construct
+    }
+
+    /// Account id (concrete, or the `AWS::AccountId` token when agnostic).
+    pub fn account(&self) -> String {
+        self.state().account.clone()
+    }
+    /// Region (concrete, or the `AWS::Region` token when agnostic).
+    pub fn region(&self) -> String {
+        self.state().region.clone()
+    }
+    /// `aws://<account>/<region>` with `unknown-account`/`unknown-region` when agnostic.
+    pub fn environment(&self) -> String {
+        self.state().environment.clone()
+    }
+    /// The partition: `AWS::Partition`, or a literal when the region is concrete and
+    /// the `@aws-cdk/core:enablePartitionLiterals` flag is set (as CDK).
+    pub fn partition(&self) -> String {
+        let literal = self.try_get_context("@aws-cdk/core:enablePartitionLiterals") == Some(Value::Bool(true));
+        let region = self.region();
+        if !literal || Token::is_unresolved(&region) {
+            return Aws::partition();
+        }
+        partition_of_region(&region).to_string()
+    }
+    /// `AWS::URLSuffix`.
+    pub fn url_suffix(&self) -> String {
+        Aws::url_suffix()
+    }
+    /// `AWS::StackId`.
+    pub fn stack_id(&self) -> String {
+        Aws::stack_id()
+    }
+    /// The notification ARNs from props, or the `AWS::NotificationARNs` token if none.
+    pub fn notification_arns(&self) -> Vec<String> {
+        let arns = &self.state().notification_arns;
+        if arns.is_empty() { Aws::notification_arns() } else { arns.clone() }
+    }
+    /// Physical stack name.
+    pub fn stack_name(&self) -> String {
+        self.state().stack_name.clone()
+    }
+    /// Cloud assembly artifact id.
+    pub fn artifact_id(&self) -> String {
+        self.state().artifact_id.clone()
+    }
+    /// `<artifact id>.template.json`.
+    pub fn template_file(&self) -> String {
+        format!("{}.template.json", self.state().artifact_id)
+    }
+    /// Template options (a copy).
+    pub fn template_options(&self) -> TemplateOptions {
+        self.state().template_options.borrow().clone()
+    }
+    /// Changes template options in place.
+    pub fn update_template_options(&self, f: impl FnOnce(&mut TemplateOptions)) {
+        f(&mut self.state().template_options.borrow_mut());
+    }
+    /// Adds a `Transform` (duplicates removed at synthesis).
+    pub fn add_transform(&self, transform: &str) {
+        self.state().template_options.borrow_mut().transforms.push(transform.to_string());
+    }
+    /// Adds a key to the template `Metadata`.
+    pub fn add_template_metadata(&self, key: &str, value: Value) {
+        self.state().template_options.borrow_mut().metadata.insert(key.to_string(), value);
+    }
+    /// Termination protection.
+    pub fn termination_protection(&self) -> bool {
+        self.state().termination_protection.get()
+    }
+    /// Sets termination protection.
+    pub fn set_termination_protection(&self, on: bool) {
+        self.state().termination_protection.set(on);
+    }
+    /// Stack tags (go to the manifest).
+    pub fn tags(&self) -> BTreeMap<String, String> {
+        self.state().tags.borrow().clone()
+    }
+    /// Adds a stack tag.
+    pub fn add_stack_tag(&self, key: &str, value: &str) {
+        self.state().tags.borrow_mut().insert(key.to_string(), value.to_string());
+    }
+    /// Whether this is a nested stack (nested stacks are a follow-up; always false).
+    pub fn nested(&self) -> bool {
+        false
+    }
+    /// The synthesizer of this stack (assets, bootstrap conventions).
+    pub fn synthesizer(&self) -> DefaultStackSynthesizer {
+        DefaultStackSynthesizer::new(self.clone())
+    }
+
+    /// Renames a logical id (`old_id` as allocated from the path → `new_id`); a rename
+    /// that matches no element fails synthesis.
+    pub fn rename_logical_id(&self, old_id: &str, new_id: &str) {
+        self.state().logical_ids.borrow_mut().add_rename(old_id, new_id);
+    }
+
+    /// The logical id of an element of this stack (override, else allocated from the
+    /// path below the stack with `makeUniqueId`, then renamed).
+    pub fn get_logical_id(&self, element: &impl AsRef<Construct>) -> Result<String> {
+        let element = element.as_ref();
+        if let Some(o) = crate::element::logical_id_override(element) {
+            return Ok(o);
+        }
+        let scopes = element.scopes();
+        let below: Vec<&str> = match scopes.iter().position(|s| s == &self.construct) {
+            Some(i) => scopes[i + 1..].iter().map(|c| c.id()).collect(),
+            None => {
+                return Err(Error::validation(
+                    element.path(),
+                    format!("is not inside stack '{}'; ask the element's own stack for its logical id", self.path()),
+                ));
+            }
+        };
+        let allocated = crate::uniqueid::make_unique_id(&below)
+            .map_err(|e| Error::validation(element.path(), format!("cannot allocate a logical id: {e:?}")))?;
+        let id = self.state().logical_ids.borrow_mut().apply_rename(&allocated);
+        crate::element::validate_logical_id(element.path(), &id)?;
+        Ok(id)
+    }
+
+    /// Resolves all tokens in `value` as this stack's template would render them.
+    pub fn resolve(&self, value: &Value) -> Result<Value> {
+        crate::resolve::resolve(value, &self.resolve_context())
+    }
+
+    pub(crate) fn resolve_context(&self) -> crate::resolve::ResolveContext {
+        crate::resolve::ResolveContext { stack: Some(self.construct.clone()), path: self.path().to_string() }
+    }
+
+    /// JSON text of `value` as a string token; tokens inside become `Fn::Join` parts.
+    pub fn to_json_string(&self, value: Value) -> String {
+        Token::as_string(Intrinsic::JsonString(value))
+    }
+
+    /// Records a context value the CLI must look up (manifest `missing`).
+    pub fn report_missing_context_key(&self, missing: MissingContext) {
+        let mut m = self.state().missing_context.borrow_mut();
+        if !m.iter().any(|x| x.key == missing.key) {
+            m.push(missing);
+        }
+    }
+
+    /// Context keys reported missing so far.
+    pub fn missing_context(&self) -> Vec<MissingContext> {
+        self.state().missing_context.borrow().clone()
+    }
+
+    /// This stack deploys after `target`; a cycle is an error naming both stacks.
+    pub fn add_dependency(&self, target: &Stack, reason: Option<&str>) -> Result<()> {
+        if target == self {
+            return Ok(());
+        }
+        if target.depends_on(self) {
+            return Err(Error::validation(
+                self.path(),
+                format!(
+                    "'{}' depends on '{}'. Adding this dependency would create a cyclic reference; remove one of them",
+                    target.path(),
+                    self.path()
+                ),
+            ));
+        }
+        let reason = reason.map(str::to_string).unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
+        let mut deps = self.state().dependencies.borrow_mut();
+        match deps.iter_mut().find(|(c, _)| c == target.construct()) {
+            Some((_, reasons)) => {
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
+            }
+            None => deps.push((target.construct.clone(), vec![reason])),
+        }
+        Ok(())
+    }
+
+    fn depends_on(&self, other: &Stack) -> bool {
+        self.dependencies().iter().any(|d| d == other || d.depends_on(other))
+    }
+
+    /// Stacks this stack depends on.
+    pub fn dependencies(&self) -> Vec<Stack> {
+        self.state().dependencies.borrow().iter().map(|(c, _)| Stack { construct: c.clone() }).collect()
+    }
+
+    /// Whether assets of this stack need bundling (context `aws:cdk:bundling-stacks`,
+    /// default all stacks; patterns `*`/`**` or exact paths).
+    pub fn bundling_required(&self) -> bool {
+        match self.try_get_context("aws:cdk:bundling-stacks") {
+            Some(Value::Array(patterns)) => patterns.iter().filter_map(Value::as_str).any(|p| glob_match(p, self.path())),
+            _ => true,
+        }
+    }
+}
+
+fn glob_match(pattern: &str, path: &str) -> bool {
+    if pattern == "**" || pattern == "*" && !path.contains('/') {
+        return true;
+    }
+    match pattern.split_once('*') {
+        None => pattern == path,
+        Some((pre, post)) => {
+            path.starts_with(pre) && path.ends_with(post.trim_start_matches('*')) && path.len() >= pre.len() + post.len()
+        }
+    }
+}
+
+/// The partition of a concrete region name.
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else {
+        "aws"
+    }
+}
