@@ -135,7 +135,7 @@ fn write_tree(app: &App, outdir: &Path) -> Result<()> {
 fn stack_metadata(stack: &Stack) -> Result<Map<String, Value>> {
     let mut meta = Map::new();
     let tags = stack.tags();
-    for c in crate::synth::constructs_of(stack) {
+    for c in crate::synth::constructs_of_breadth_first(stack) {
         let mut entries: Vec<Value> = Vec::new();
         for e in c.metadata() {
             let data = stack.resolve(&e.data)?;
@@ -200,21 +200,20 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
             let staged = format!("asset.{}{ext}", asset.hash);
             crate::assets::stage(&asset.source.source_path, &outdir.join(&staged))?;
             let (dest_id, dest) = asset_destination(&stack, &bucket, &asset.object_key);
-            files.insert(
-                asset.hash.clone(),
-                json!({
-                    "displayName": asset.display_name,
-                    "source": {"path": staged, "packaging": asset.source.packaging.as_str()},
-                    "destinations": {dest_id: dest}
-                }),
-            );
+            let mut entry = Map::new();
+            if let Some(name) = &asset.source.display_name {
+                entry.insert("displayName".into(), Value::String(name.clone()));
+            }
+            entry.insert("source".into(), json!({"path": staged, "packaging": asset.source.packaging.as_str()}));
+            entry.insert("destinations".into(), json!({dest_id: dest}));
+            files.insert(asset.hash.clone(), Value::Object(entry));
         }
         let template_key = format!("{}{template_hash}.json", syn.props_bucket_prefix());
         let (dest_id, dest) = asset_destination(&stack, &bucket, &template_key);
         files.insert(
             template_hash.clone(),
             json!({
-                "displayName": format!("{} Template", stack.path()),
+                "displayName": format!("{} Template", stack.stack_name()),
                 "source": {"path": stack.template_file(), "packaging": "file"},
                 "destinations": {dest_id: dest}
             }),

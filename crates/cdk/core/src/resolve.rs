@@ -22,6 +22,9 @@ const MAX_DEPTH: usize = 100;
 pub(crate) struct ResolveContext {
     pub stack: Option<Construct>,
     pub path: String,
+    /// Keep `null` object members (template rendering keeps them until overrides are
+    /// merged, so an override lands at the key's position, then strips them).
+    pub keep_nulls: bool,
 }
 
 impl ResolveContext {
@@ -70,7 +73,7 @@ fn resolve_at(value: &Value, ctx: &ResolveContext, depth: usize) -> Result<Value
         Value::Object(map) => {
             let mut out = Map::with_capacity(map.len());
             for (k, v) in map {
-                if v.is_null() {
+                if v.is_null() && !ctx.keep_nulls {
                     continue;
                 }
                 let key = if encoding::is_unresolved(k) {
@@ -84,7 +87,7 @@ fn resolve_at(value: &Value, ctx: &ResolveContext, depth: usize) -> Result<Value
                     k.clone()
                 };
                 let v = resolve_at(v, ctx, depth + 1)?;
-                if !v.is_null() {
+                if !v.is_null() || ctx.keep_nulls {
                     out.insert(key, v);
                 }
             }
@@ -113,6 +116,18 @@ fn resolve_string(s: &str, ctx: &ResolveContext, depth: usize) -> Result<Value> 
         });
     }
     Ok(join_value("", minimal_join("", parts)))
+}
+
+/// Removes `null` object members everywhere (serde's `None`).
+pub(crate) fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 /// A join result: one part bare, otherwise `Fn::Join`.

@@ -340,7 +340,11 @@ impl Stack {
     }
 
     pub(crate) fn resolve_context(&self) -> crate::resolve::ResolveContext {
-        crate::resolve::ResolveContext { stack: Some(self.construct.clone()), path: self.path().to_string() }
+        crate::resolve::ResolveContext {
+            stack: Some(self.construct.clone()),
+            path: self.path().to_string(),
+            keep_nulls: false,
+        }
     }
 
     /// JSON text of `value` as a string token; tokens inside become `Fn::Join` parts.

@@ -76,14 +76,15 @@ pub(crate) fn elements_of(stack: &Stack) -> Vec<Construct> {
     out
 }
 
-/// Constructs of `stack` (itself included), not descending into other stacks.
-pub(crate) fn constructs_of(stack: &Stack) -> Vec<Construct> {
-    let mut out = Vec::new();
-    let mut todo = vec![stack.construct().clone()];
-    while let Some(c) = todo.pop() {
-        out.push(c.clone());
-        let children: Vec<Construct> = c.children().into_iter().filter(|x| !x.is_stack()).collect();
-        todo.extend(children.into_iter().rev());
+/// Constructs of `stack` breadth-first (the order of CDK's stack metadata file), not
+/// descending into other stacks.
+pub(crate) fn constructs_of_breadth_first(stack: &Stack) -> Vec<Construct> {
+    let mut out = vec![stack.construct().clone()];
+    let mut i = 0;
+    while i < out.len() {
+        let children: Vec<Construct> = out[i].children().into_iter().filter(|x| !x.is_stack()).collect();
+        out.extend(children);
+        i += 1;
     }
     out
 }
@@ -148,8 +149,10 @@ pub(crate) fn render_template(stack: &Stack) -> Result<Value> {
         let logical_id = stack.get_logical_id(&el)?;
         let mut ctx_el = ctx.clone();
         ctx_el.path = el.path().to_string();
+        ctx_el.keep_nulls = true;
         let mut body = crate::resolve::resolve(&fragment.body, &ctx_el).map_err(|e| with_path(e, el.path()))?;
         element::apply_overrides(&el, &mut body, &ctx_el)?;
+        crate::resolve::strip_nulls(&mut body);
         if fragment.section == "Resources" {
             if let Some(obj) = body.as_object_mut() {
                 if obj.get("Properties").and_then(Value::as_object).is_some_and(Map::is_empty) {

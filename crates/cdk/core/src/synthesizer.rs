@@ -117,7 +117,6 @@ pub(crate) struct FileAssetEntry {
     pub source: FileAssetSource,
     pub hash: String,
     pub object_key: String,
-    pub display_name: String,
 }
 
 pub(crate) struct SynthesizerState {
@@ -195,11 +194,10 @@ impl DefaultStackSynthesizer {
                 .unwrap_or_default(),
         };
         let object_key = format!("{}{hash}{ext}", self.props().bucket_prefix);
-        let display_name = source.display_name.clone().unwrap_or_else(|| hash.clone());
         {
             let mut assets = self.stack.state().synthesizer.file_assets.borrow_mut();
             if !assets.iter().any(|a| a.hash == hash) {
-                assets.push(FileAssetEntry { source, hash: hash.clone(), object_key: object_key.clone(), display_name });
+                assets.push(FileAssetEntry { source, hash: hash.clone(), object_key: object_key.clone() });
             }
         }
         let bucket = self.bucket_name();
