@@ -1,8 +1,36 @@
 //! Builds the app the function serves. The only file of the binary that knows rootski.
 
-/// Builds settings, store and JWKS once and returns the router, or a message naming
-/// what is wrong and how to fix it.
-pub async fn build() -> Result<axum::Router, String> {
-    // INTEGRATION POINT: rootski-api's Settings/AppState/router land here.
-    Err("rootski-api is not linked into this bootstrap yet".to_owned())
+use std::sync::Arc;
+
+use rootski_api::auth::Jwks;
+use rootski_api::config::StoreKind;
+use rootski_api::store::{SqliteStore, Store};
+use rootski_api::{AppState, Settings};
+
+/// Builds the store and JWKS once and returns the router, or a message naming what
+/// is wrong and how to fix it.
+pub async fn build(settings: Settings) -> Result<axum::Router, String> {
+    let store: Arc<dyn Store> = match settings.store {
+        StoreKind::Embedded => {
+            let path = settings.db.clone();
+            let shown = path.display().to_string();
+            let opened = tokio::task::spawn_blocking(move || SqliteStore::open(path))
+                .await
+                .map_err(|err| format!("opening the embedded store {shown} panicked: {err}"))?;
+            Arc::new(opened.map_err(|err| {
+                format!("cannot open the embedded store {shown} (ROOTSKI__DB): {err}")
+            })?)
+        }
+        StoreKind::Dynamodb => {
+            return Err(
+                "ROOTSKI__STORE=dynamodb: this bootstrap is built without a DynamoDB \
+                        store; set ROOTSKI__STORE=embedded and ROOTSKI__DB to a seeded SQLite file"
+                    .to_owned(),
+            );
+        }
+    };
+    let jwks = Jwks::from_settings(&settings)
+        .await
+        .map_err(|err| format!("cannot load the Cognito JWKS: {err}"))?;
+    Ok(rootski_api::router(AppState::new(settings, store, jwks)))
 }

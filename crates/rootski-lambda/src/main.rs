@@ -9,7 +9,17 @@ mod app;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    init_tracing();
+    let settings = match rootski_api::Settings::from_env_and_file() {
+        Ok(settings) => settings,
+        Err(err) => {
+            fallback_tracing();
+            return init_failed(&format!("invalid settings: {err}"));
+        }
+    };
+    if let Err(err) = rootski_api::telemetry::init_tracing(&settings) {
+        fallback_tracing();
+        tracing::warn!(error = %err, "logging settings rejected; using defaults");
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -17,7 +27,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(err) => return init_failed(&format!("cannot start the async runtime: {err}")),
     };
-    let router = match runtime.block_on(app::build()) {
+    let router = match runtime.block_on(app::build(settings)) {
         Ok(router) => router,
         Err(message) => return init_failed(&message),
     };
@@ -46,16 +56,12 @@ fn init_failed(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// CloudWatch adds its own timestamps; `RUST_LOG` or `ROOTSKI__LOG_LEVEL` set the level.
-fn init_tracing() {
-    let filter = std::env::var("RUST_LOG")
-        .or_else(|_| std::env::var("ROOTSKI__LOG_LEVEL"))
-        .unwrap_or_else(|_| "info".to_owned());
-    let filter = tracing_subscriber::EnvFilter::try_new(filter.to_ascii_lowercase())
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+/// Plain logging for when the settings (and so their log options) are unusable.
+fn fallback_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
         .without_time()
         .with_ansi(false)
-        .init();
+        .with_writer(std::io::stderr)
+        .try_init();
 }
