@@ -1,1 +1,14 @@
-//! (being written)
+//! `rootski_backend_cdk`: the Rootski backend's infrastructure, written in Rust on our
+//! CDK-style library.
+//!
+//! - [`lambda_rest_api::stacks::lambda_rest_api`]: `RootskiLambdaRestApiStack` (API
+//!   Gateway → Lambda, custom domain, DNS record, outputs) and `StackOutputs`.
+//! - [`lambda_rest_api::stacks::lambda_code`]: where the function's `bootstrap` comes
+//!   from (the bundling seam).
+//! - [`app`]: the app entry — environment from context, synthesis to `cdk.out/`.
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod lambda_rest_api;
+
+pub use lambda_rest_api::error::{Error, Result};

@@ -1,10 +1,156 @@
-//! `rootski synth` (being written).
+//! `rootski synth`: synthesize the Rootski stack into a cloud assembly (`cdk.out/`).
+//!
+//! Context is merged as the CDK CLI does (`cdk.context.json` < `cdk.json` "context" <
+//! `-c key=value`), from the nearest directory upwards holding a `cdk.json`, else from
+//! the copies bundled into the binary. When the CDK CLI runs us as its app (`cdk.json`
+//! "app"), it passes `CDK_OUTDIR` and the merged context in `CDK_CONTEXT_JSON`, which
+//! then take the place of the files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use rootski_backend_cdk::app::{self, AppConfig};
+use rootski_backend_cdk::lambda_rest_api::stacks::lambda_rest_api::RootskiLambdaRestApiProps;
+use serde_json::{Map, Value};
+
+/// The repository's `cdk.json` / `cdk.context.json`, used when none is found on disk.
+const BUNDLED_CDK_JSON: &str = include_str!("../../../../cdk.json");
+const BUNDLED_CDK_CONTEXT_JSON: &str = include_str!("../../../../cdk.context.json");
 
 /// Arguments of `rootski synth`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Output directory of the cloud assembly [default: $CDK_OUTDIR or cdk.out].
+    #[arg(short, long, env = "ROOTSKI__OUTPUT", value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Context value, repeatable: `-c key=value` (JSON objects/arrays are parsed).
+    #[arg(short = 'c', long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// Directory with cdk.json / cdk.context.json [default: nearest ancestor of the
+    /// current directory that has a cdk.json, else the bundled copies].
+    #[arg(long, env = "ROOTSKI__APP_DIR", value_name = "DIR")]
+    app_dir: Option<PathBuf>,
+    /// Directory (or zip) holding the Lambda `bootstrap` [default: a placeholder].
+    #[arg(long, env = "ROOTSKI__CODE_ASSET", value_name = "PATH")]
+    code_asset: Option<PathBuf>,
+}
 
 /// Runs `rootski synth`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`rootski synth` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let under_cdk_cli = std::env::var_os(cdk::CONTEXT_ENV).is_some();
+    let outdir = args
+        .output
+        .or_else(|| std::env::var_os(cdk::OUTDIR_ENV).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("cdk.out"));
+    let mut context = base_context(args.app_dir.as_deref())?;
+    for arg in &args.context {
+        let (key, value) = cdk::context::parse_context_arg(arg)?;
+        context.insert(key, parse_context_value(&value));
+    }
+    let config = AppConfig {
+        outdir: outdir.clone(),
+        context,
+        default_account: std::env::var("CDK_DEFAULT_ACCOUNT").ok(),
+        default_region: std::env::var("CDK_DEFAULT_REGION").ok(),
+        path_metadata: true,
+        stack_props: RootskiLambdaRestApiProps {
+            code_asset: args.code_asset,
+            ..Default::default()
+        },
+    };
+    let synthesized = app::synth(&config)?;
+    if !synthesized.missing.is_empty() && !under_cdk_cli {
+        let mut msg = String::from("synthesis needs context values that are not available:\n");
+        for m in &synthesized.missing {
+            msg.push_str(&explain_missing(m));
+        }
+        msg.push_str(&format!(
+            "The assembly in {} uses dummy values for them and must not be deployed.",
+            outdir.display()
+        ));
+        bail!(msg);
+    }
+    for stack in &synthesized.assembly.stacks {
+        let resources = stack
+            .template
+            .get("Resources")
+            .and_then(Value::as_object)
+            .map_or(0, Map::len);
+        eprintln!(
+            "Synthesized {} ({}, {resources} resources) to {}",
+            stack.stack_name,
+            stack.environment,
+            synthesized.assembly.directory.display()
+        );
+    }
+    Ok(())
+}
+
+/// Context from `CDK_CONTEXT_JSON`, or the files of the app directory, or the bundled
+/// copies.
+fn base_context(app_dir: Option<&Path>) -> anyhow::Result<Map<String, Value>> {
+    if let Ok(json) = std::env::var(cdk::CONTEXT_ENV) {
+        return match serde_json::from_str(&json) {
+            Ok(Value::Object(m)) => Ok(m),
+            _ => bail!("{} must hold a JSON object", cdk::CONTEXT_ENV),
+        };
+    }
+    let dir = match app_dir {
+        Some(d) => Some(d.to_path_buf()),
+        None => find_app_dir()?,
+    };
+    match dir {
+        Some(d) => Ok(cdk::context::load_context(&d, &[])
+            .with_context(|| format!("reading the CDK context in {}", d.display()))?),
+        None => {
+            let mut ctx: Map<String, Value> = serde_json::from_str(BUNDLED_CDK_CONTEXT_JSON)?;
+            let cdk_json: Value = serde_json::from_str(BUNDLED_CDK_JSON)?;
+            if let Some(Value::Object(c)) = cdk_json.get("context") {
+                ctx.extend(c.clone());
+            }
+            Ok(ctx)
+        }
+    }
+}
+
+fn find_app_dir() -> anyhow::Result<Option<PathBuf>> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    Ok(cwd
+        .ancestors()
+        .find(|d| d.join("cdk.json").is_file())
+        .map(Path::to_path_buf))
+}
+
+/// `-c` values are strings, except JSON objects/arrays (a context-lookup answer).
+fn parse_context_value(value: &str) -> Value {
+    let t = value.trim_start();
+    if t.starts_with('{') || t.starts_with('[') {
+        if let Ok(v) = serde_json::from_str(value) {
+            return v;
+        }
+    }
+    Value::String(value.to_string())
+}
+
+fn explain_missing(m: &cdk::MissingContext) -> String {
+    let mut s = format!("  - \"{}\" (provider {})\n", m.key, m.provider);
+    if m.provider == "hosted-zone" {
+        let domain = m
+            .props
+            .get("domainName")
+            .and_then(Value::as_str)
+            .unwrap_or("<domain>");
+        s.push_str(&format!(
+            "    the Route 53 hosted zone of {domain} in account {} / region {}.\n    \
+             Add it to cdk.context.json:  \"{}\": {{\"Id\": \"/hostedzone/<ZONE ID>\", \"Name\": \"{domain}.\"}}\n    \
+             or pass it once:  -c '{}={{\"Id\":\"/hostedzone/<ZONE ID>\",\"Name\":\"{domain}.\"}}'\n    \
+             (find the id with `aws route53 list-hosted-zones-by-name --dns-name {domain}`, or run `cdk synth` \
+             with AWS credentials and the CDK CLI looks it up and caches it)\n",
+            m.props.get("account").and_then(Value::as_str).unwrap_or("?"),
+            m.props.get("region").and_then(Value::as_str).unwrap_or("?"),
+            m.key,
+            m.key,
+        ));
+    }
+    s
 }

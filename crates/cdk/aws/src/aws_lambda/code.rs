@@ -1,0 +1,127 @@
+//! `Code`: where a function's deployment package comes from.
+//!
+//! `Code::from_asset(path)` registers the directory (or `.zip` file) as a file asset of
+//! the stack: the synthesizer hashes its content, stages it as `cdk.out/asset.<hash>`
+//! and the function's `Code` points at `<hash>.zip` in the bootstrap bucket — the
+//! DefaultStackSynthesizer conventions, so `cdk deploy --app cdk.out` publishes it.
+//! Bundling (building what goes in the directory) happens before: the caller passes the
+//! staged output path, or uses [`Code::from_bundling`] to build it lazily only when the
+//! stack needs bundling.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use cdk::{Construct, FileAssetPackaging, FileAssetSource, Stack};
+
+use super::CfnCode;
+use crate::error::{Error, Result};
+
+/// A bundling step: produces the directory (or zip file) holding the package.
+pub type BundlingHook = Rc<dyn Fn() -> std::result::Result<PathBuf, String>>;
+
+/// A function's code.
+#[derive(Clone)]
+pub enum Code {
+    /// A local directory or `.zip` file, published as an asset.
+    Asset(PathBuf),
+    /// A directory produced by a bundling hook at bind time.
+    Bundled(BundlingHook),
+    /// An existing object in S3.
+    Bucket {
+        /// Bucket name.
+        bucket: String,
+        /// Object key.
+        key: String,
+    },
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Code::Asset(p) => write!(f, "Code::Asset({})", p.display()),
+            Code::Bundled(_) => write!(f, "Code::Bundled(..)"),
+            Code::Bucket { bucket, key } => write!(f, "Code::Bucket({bucket}/{key})"),
+        }
+    }
+}
+
+impl Code {
+    /// Code from a local directory or `.zip` file.
+    pub fn from_asset(path: impl Into<PathBuf>) -> Code {
+        Code::Asset(path.into())
+    }
+
+    /// Code produced by `hook` (e.g. a cargo build + zip), run when the function binds
+    /// its code, i.e. while the stack is being defined.
+    pub fn from_bundling(
+        hook: impl Fn() -> std::result::Result<PathBuf, String> + 'static,
+    ) -> Code {
+        Code::Bundled(Rc::new(hook))
+    }
+
+    /// An object already in S3.
+    pub fn from_bucket(bucket: impl Into<String>, key: impl Into<String>) -> Code {
+        Code::Bucket {
+            bucket: bucket.into(),
+            key: key.into(),
+        }
+    }
+
+    /// Registers the asset (child construct `Code`, as CDK's `s3_assets.Asset`) and
+    /// returns the `Code` property.
+    pub(crate) fn bind(&self, function: &Construct) -> Result<CfnCode> {
+        let path = match self {
+            Code::Bucket { bucket, key } => {
+                return Ok(CfnCode {
+                    s3_bucket: Some(bucket.clone()),
+                    s3_key: Some(key.clone()),
+                    ..Default::default()
+                });
+            }
+            Code::Asset(p) => p.clone(),
+            Code::Bundled(hook) => hook().map_err(|e| {
+                Error::validation(
+                    function.path(),
+                    format!("bundling the function code failed: {e}"),
+                )
+            })?,
+        };
+        if !path.exists() {
+            return Err(Error::validation(
+                function.path(),
+                format!(
+                    "code asset {} does not exist; build it first or point Code::from_asset at the output directory",
+                    path.display()
+                ),
+            ));
+        }
+        let asset = Construct::new(function, "Code")?;
+        asset.set_construct_info("aws-cdk-lib.aws_s3_assets.Asset");
+        let packaging = if path.is_dir() {
+            FileAssetPackaging::ZipDirectory
+        } else {
+            FileAssetPackaging::File
+        };
+        let stack = Stack::of(function)?;
+        let location = stack.synthesizer().add_file_asset(FileAssetSource {
+            source_path: path,
+            packaging,
+            source_hash: None,
+            display_name: Some(format!("{}/Code", relative_path(&stack, function))),
+        })?;
+        Ok(CfnCode {
+            s3_bucket: Some(location.bucket_name),
+            s3_key: Some(location.object_key),
+            ..Default::default()
+        })
+    }
+}
+
+/// The construct path below the stack (CDK's asset display name).
+fn relative_path(stack: &Stack, c: &Construct) -> String {
+    let prefix = format!("{}/", stack.path());
+    c.path()
+        .strip_prefix(&prefix)
+        .unwrap_or(c.path())
+        .to_string()
+}
