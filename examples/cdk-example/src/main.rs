@@ -8,17 +8,26 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cdk::{App, AppProps, CfnOutput, CfnOutputProps, CfnResource, Fn, RemovalPolicy, Stack, StackProps};
+use cdk::{
+    App, AppProps, CfnOutput, CfnOutputProps, CfnResource, Fn, RemovalPolicy, Stack, StackProps,
+};
 use serde_json::json;
 
 fn build(outdir: PathBuf, extra: usize) -> cdk::Result<App> {
-    let app = App::new(AppProps { outdir: Some(outdir), ..Default::default() })?;
+    let app = App::new(AppProps {
+        outdir: Some(outdir),
+        ..Default::default()
+    })?;
     let stack = Stack::new(
         &app,
         "ExampleStack",
         StackProps {
             description: Some("cdk core example".into()),
-            tags: [("project".to_string(), "rootski".to_string()), ("team".into(), "core".into())].into(),
+            tags: [
+                ("project".to_string(), "rootski".to_string()),
+                ("team".into(), "core".into()),
+            ]
+            .into(),
             ..Default::default()
         },
     )?;
@@ -56,13 +65,23 @@ fn build(outdir: PathBuf, extra: usize) -> cdk::Result<App> {
         &stack,
         "RoleUrl",
         CfnOutputProps {
-            value: format!("arn:{}:iam::{}:role/{}", stack.partition(), stack.account(), role.ref_()),
+            value: format!(
+                "arn:{}:iam::{}:role/{}",
+                stack.partition(),
+                stack.account(),
+                role.ref_()
+            ),
             ..Default::default()
         },
     )?;
     for i in 0..extra {
         let group = cdk::Construct::new(&stack, &format!("Generated{i}"))?;
-        let b = CfnResource::new(&group, "Resource", "AWS::S3::Bucket", json!({"BucketName": format!("{}-gen-{i}", stack.stack_name().to_lowercase())}))?;
+        let b = CfnResource::new(
+            &group,
+            "Resource",
+            "AWS::S3::Bucket",
+            json!({"BucketName": format!("{}-gen-{i}", stack.stack_name().to_lowercase())}),
+        )?;
         b.add_depends_on(&bucket);
     }
     Ok(app)
@@ -101,7 +120,11 @@ fn main() -> ExitCode {
                 .iter()
                 .map(|s| s.template["Resources"].as_object().map_or(0, |r| r.len()))
                 .sum();
-            println!("synthesized {} ({} resources) in {ms:.2} ms", outdir.display(), resources);
+            println!(
+                "synthesized {} ({} resources) in {ms:.2} ms",
+                outdir.display(),
+                resources
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -33,7 +33,13 @@ pub struct AppProps {
 
 impl Default for AppProps {
     fn default() -> Self {
-        AppProps { outdir: None, context: Map::new(), read_environment: true, path_metadata: true, tree_metadata: true }
+        AppProps {
+            outdir: None,
+            context: Map::new(),
+            read_environment: true,
+            path_metadata: true,
+            tree_metadata: true,
+        }
     }
 }
 
@@ -66,7 +72,10 @@ impl App {
     pub fn new(props: AppProps) -> Result<App> {
         let mut outdir = props.outdir.clone();
         let mut context = Map::new();
-        context.insert(PATH_METADATA_CONTEXT.into(), Value::Bool(props.path_metadata));
+        context.insert(
+            PATH_METADATA_CONTEXT.into(),
+            Value::Bool(props.path_metadata),
+        );
         context.extend(props.context.clone());
         if props.read_environment {
             if outdir.is_none() {
@@ -75,12 +84,25 @@ impl App {
             if let Ok(json) = std::env::var(CONTEXT_ENV) {
                 match serde_json::from_str::<Value>(&json) {
                     Ok(Value::Object(m)) => context.extend(m),
-                    Ok(_) => return Err(Error::validation("", format!("{CONTEXT_ENV} must hold a JSON object"))),
-                    Err(source) => return Err(Error::Json { what: format!("parsing {CONTEXT_ENV}"), source }),
+                    Ok(_) => {
+                        return Err(Error::validation(
+                            "",
+                            format!("{CONTEXT_ENV} must hold a JSON object"),
+                        ));
+                    }
+                    Err(source) => {
+                        return Err(Error::Json {
+                            what: format!("parsing {CONTEXT_ENV}"),
+                            source,
+                        });
+                    }
                 }
             }
         }
-        let state = AppState { outdir: outdir.unwrap_or_else(|| PathBuf::from("cdk.out")), tree_metadata: props.tree_metadata };
+        let state = AppState {
+            outdir: outdir.unwrap_or_else(|| PathBuf::from("cdk.out")),
+            tree_metadata: props.tree_metadata,
+        };
         let construct = Construct::root(Kind::App(state), "aws-cdk-lib.App");
         for (k, v) in context {
             construct.set_context_unchecked(&k, v);

@@ -63,10 +63,11 @@ impl CloudAssembly {
 fn js_numbers(v: &mut Value) {
     match v {
         Value::Number(n) if n.is_f64() => {
-            if let Some(x) = n.as_f64() {
-                if x.fract() == 0.0 && x.abs() < 9.0e15 {
-                    *v = Value::from(x as i64);
-                }
+            if let Some(x) = n.as_f64()
+                && x.fract() == 0.0
+                && x.abs() < 9.0e15
+            {
+                *v = Value::from(x as i64);
             }
         }
         Value::Array(a) => a.iter_mut().for_each(js_numbers),
@@ -104,11 +105,25 @@ fn sha256_hex(data: &[u8]) -> String {
 
 fn tree_node(c: &Construct) -> Value {
     let fqn = c.construct_info();
-    let version = if fqn.starts_with("constructs.") { CONSTRUCTS_VERSION } else { CDK_VERSION };
+    let version = if fqn.starts_with("constructs.") {
+        CONSTRUCTS_VERSION
+    } else {
+        CDK_VERSION
+    };
     let mut m = Map::new();
-    m.insert("id".into(), Value::String(if c.path().is_empty() { "App".into() } else { c.id().into() }));
+    m.insert(
+        "id".into(),
+        Value::String(if c.path().is_empty() {
+            "App".into()
+        } else {
+            c.id().into()
+        }),
+    );
     m.insert("path".into(), Value::String(c.path().into()));
-    m.insert("constructInfo".into(), json!({"fqn": fqn, "version": version}));
+    m.insert(
+        "constructInfo".into(),
+        json!({"fqn": fqn, "version": version}),
+    );
     let children = c.children();
     if !children.is_empty() {
         let mut ch = Map::new();
@@ -144,7 +159,10 @@ fn stack_metadata(stack: &Stack) -> Result<Map<String, Value>> {
         if &c == stack.construct() {
             entries.push(json!({"type": "aws:cdk:templateFile", "data": stack.template_file()}));
             if !tags.is_empty() {
-                let list: Vec<Value> = tags.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+                let list: Vec<Value> = tags
+                    .iter()
+                    .map(|(k, v)| json!({"key": k, "value": v}))
+                    .collect();
                 entries.push(json!({"type": "aws:cdk:stack-tags", "data": list}));
             }
         }
@@ -164,13 +182,24 @@ fn asset_destination(stack: &Stack, bucket: &str, object_key: &str) -> (String, 
     if !crate::Token::is_unresolved(&region) {
         dest.insert("region".into(), Value::String(region.clone()));
     }
-    dest.insert("assumeRoleArn".into(), Value::String(syn.role(Role::FilePublishing)));
+    dest.insert(
+        "assumeRoleArn".into(),
+        Value::String(syn.role(Role::FilePublishing)),
+    );
     let dest = Value::Object(dest);
     let account = stack.account();
     let env = format!(
         "{}-{}",
-        if crate::Token::is_unresolved(&account) { "current_account" } else { &account },
-        if crate::Token::is_unresolved(&region) { "current_region" } else { &region }
+        if crate::Token::is_unresolved(&account) {
+            "current_account"
+        } else {
+            &account
+        },
+        if crate::Token::is_unresolved(&region) {
+            "current_region"
+        } else {
+            &region
+        }
     );
     let hash = sha256_hex(dest.to_string().as_bytes());
     (format!("{env}-{}", &hash[..8]), dest)
@@ -195,7 +224,12 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
             let ext = if asset.source.source_path.is_dir() {
                 String::new()
             } else {
-                asset.source.source_path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default()
+                asset
+                    .source
+                    .source_path
+                    .extension()
+                    .map(|e| format!(".{}", e.to_string_lossy()))
+                    .unwrap_or_default()
             };
             let staged = format!("asset.{}{ext}", asset.hash);
             crate::assets::stage(&asset.source.source_path, &outdir.join(&staged))?;
@@ -204,7 +238,10 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
             if let Some(name) = &asset.source.display_name {
                 entry.insert("displayName".into(), Value::String(name.clone()));
             }
-            entry.insert("source".into(), json!({"path": staged, "packaging": asset.source.packaging.as_str()}));
+            entry.insert(
+                "source".into(),
+                json!({"path": staged, "packaging": asset.source.packaging.as_str()}),
+            );
             entry.insert("destinations".into(), json!({dest_id: dest}));
             files.insert(asset.hash.clone(), Value::Object(entry));
         }
@@ -220,7 +257,8 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
         );
         let assets_id = format!("{artifact_id}.assets");
         let assets_file = format!("{assets_id}.json");
-        let assets_manifest = json!({"version": SCHEMA_VERSION, "files": files, "dockerImages": {}});
+        let assets_manifest =
+            json!({"version": SCHEMA_VERSION, "files": files, "dockerImages": {}});
         write_file(&outdir.join(&assets_file), &to_js_json(&assets_manifest, 2))?;
         let ssm = syn.bootstrap_parameter();
         artifacts.insert(
@@ -233,7 +271,10 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
 
         let mut props = Map::new();
         props.insert("templateFile".into(), Value::String(stack.template_file()));
-        props.insert("terminationProtection".into(), Value::Bool(stack.termination_protection()));
+        props.insert(
+            "terminationProtection".into(),
+            Value::Bool(stack.termination_protection()),
+        );
         let tags = stack.tags();
         if !tags.is_empty() {
             props.insert("tags".into(), json!(tags));
@@ -243,11 +284,26 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
         if !crate::Token::is_unresolved_list(&arns) {
             props.insert("notificationArns".into(), json!(arns));
         }
-        props.insert("assumeRoleArn".into(), Value::String(syn.role(Role::Deploy)));
-        props.insert("cloudFormationExecutionRoleArn".into(), Value::String(syn.role(Role::CfnExec)));
-        props.insert("stackTemplateAssetObjectUrl".into(), Value::String(format!("s3://{bucket}/{template_key}")));
-        props.insert("requiresBootstrapStackVersion".into(), json!(MIN_BOOTSTRAP_VERSION));
-        props.insert("bootstrapStackVersionSsmParameter".into(), Value::String(ssm.clone()));
+        props.insert(
+            "assumeRoleArn".into(),
+            Value::String(syn.role(Role::Deploy)),
+        );
+        props.insert(
+            "cloudFormationExecutionRoleArn".into(),
+            Value::String(syn.role(Role::CfnExec)),
+        );
+        props.insert(
+            "stackTemplateAssetObjectUrl".into(),
+            Value::String(format!("s3://{bucket}/{template_key}")),
+        );
+        props.insert(
+            "requiresBootstrapStackVersion".into(),
+            json!(MIN_BOOTSTRAP_VERSION),
+        );
+        props.insert(
+            "bootstrapStackVersionSsmParameter".into(),
+            Value::String(ssm.clone()),
+        );
         props.insert("additionalDependencies".into(), json!([assets_id]));
         props.insert(
             "lookupRole".into(),
@@ -256,7 +312,11 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
         if stack.stack_name() != artifact_id {
             props.insert("stackName".into(), Value::String(stack.stack_name()));
         }
-        let mut deps: Vec<Value> = stack.dependencies().iter().map(|s| Value::String(s.artifact_id())).collect();
+        let mut deps: Vec<Value> = stack
+            .dependencies()
+            .iter()
+            .map(|s| Value::String(s.artifact_id()))
+            .collect();
         deps.push(Value::String(assets_id));
         let meta = stack_metadata(&stack)?;
         let mut artifact = Map::new();
@@ -266,15 +326,24 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
         artifact.insert("dependencies".into(), Value::Array(deps));
         if !meta.is_empty() {
             let meta_file = format!("{artifact_id}.metadata.json");
-            write_file(&outdir.join(&meta_file), &to_js_json(&Value::Object(meta), 2))?;
+            write_file(
+                &outdir.join(&meta_file),
+                &to_js_json(&Value::Object(meta), 2),
+            )?;
             artifact.insert("additionalMetadataFile".into(), Value::String(meta_file));
         }
-        artifact.insert("displayName".into(), Value::String(stack.path().to_string()));
+        artifact.insert(
+            "displayName".into(),
+            Value::String(stack.path().to_string()),
+        );
         artifacts.insert(artifact_id.clone(), Value::Object(artifact));
 
         for m in stack.missing_context() {
             let mut p = m.props.clone();
-            p.insert("lookupRoleArn".into(), Value::String(syn.role(Role::Lookup)));
+            p.insert(
+                "lookupRoleArn".into(),
+                Value::String(syn.role(Role::Lookup)),
+            );
             missing.push(json!({"key": m.key, "provider": m.provider, "props": p}));
         }
         stacks.push(StackArtifact {
@@ -287,7 +356,10 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
     }
     if app.state().tree_metadata {
         write_tree(app, &outdir)?;
-        artifacts.insert("Tree".into(), json!({"type": "cdk:tree", "properties": {"file": "tree.json"}}));
+        artifacts.insert(
+            "Tree".into(),
+            json!({"type": "cdk:tree", "properties": {"file": "tree.json"}}),
+        );
     }
     let mut manifest = Map::new();
     manifest.insert("version".into(), json!(SCHEMA_VERSION));
@@ -298,6 +370,13 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
     }
     let manifest = Value::Object(manifest);
     write_file(&outdir.join("manifest.json"), &to_js_json(&manifest, 2))?;
-    write_file(&outdir.join("cdk.out"), &to_js_json(&json!({"version": SCHEMA_VERSION}), 0))?;
-    Ok(CloudAssembly { directory: outdir, manifest, stacks })
+    write_file(
+        &outdir.join("cdk.out"),
+        &to_js_json(&json!({"version": SCHEMA_VERSION}), 0),
+    )?;
+    Ok(CloudAssembly {
+        directory: outdir,
+        manifest,
+        stacks,
+    })
 }

@@ -21,7 +21,9 @@ fn file_digest(path: &Path) -> Result<String> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = f.read(&mut buf).map_err(|e| Error::io("reading asset file", path, e))?;
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| Error::io("reading asset file", path, e))?;
         if n == 0 {
             break;
         }
@@ -40,7 +42,8 @@ pub(crate) fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("listing asset directory", &d, e))?;
             let path = entry.path();
-            let meta = fs::metadata(&path).map_err(|e| Error::io("reading asset entry", &path, e))?;
+            let meta =
+                fs::metadata(&path).map_err(|e| Error::io("reading asset entry", &path, e))?;
             if meta.is_dir() {
                 todo.push(path);
             } else if meta.is_file() {
@@ -76,7 +79,10 @@ pub fn fingerprint(path: &Path) -> Result<String> {
             field(&mut h, &format!("file:{rel}"), &file_digest(&file)?);
         }
     } else {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         field(&mut h, &format!("file:{name}"), &file_digest(path)?);
     }
     Ok(hex::encode(h.finalize()))
@@ -94,7 +100,8 @@ pub(crate) fn stage(source: &Path, dest: &Path) -> Result<()> {
         for (rel, file) in list_files(source)? {
             let target = dest.join(&rel);
             if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io("creating staging directory", parent, e))?;
+                fs::create_dir_all(parent)
+                    .map_err(|e| Error::io("creating staging directory", parent, e))?;
             }
             fs::copy(&file, &target).map_err(|e| Error::io("staging asset file", &target, e))?;
         }
@@ -109,7 +116,10 @@ pub(crate) fn stage(source: &Path, dest: &Path) -> Result<()> {
 /// Same files → same bytes. Used for Lambda code zips and by asset publishers.
 pub fn zip_directory(dir: &Path, out: &Path) -> Result<()> {
     use std::io::Write;
-    let zerr = |m: String| Error::Zip { path: dir.to_path_buf(), message: m };
+    let zerr = |m: String| Error::Zip {
+        path: dir.to_path_buf(),
+        message: m,
+    };
     let file = fs::File::create(out).map_err(|e| Error::io("creating zip", out, e))?;
     let mut zip = zip::ZipWriter::new(file);
     for (rel, path) in list_files(dir)? {
@@ -118,9 +128,11 @@ pub fn zip_directory(dir: &Path, out: &Path) -> Result<()> {
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default())
             .unix_permissions(mode);
-        zip.start_file(rel.as_str(), options).map_err(|e| zerr(e.to_string()))?;
+        zip.start_file(rel.as_str(), options)
+            .map_err(|e| zerr(e.to_string()))?;
         let data = fs::read(&path).map_err(|e| Error::io("reading file to zip", &path, e))?;
-        zip.write_all(&data).map_err(|e| Error::io("writing zip", out, e))?;
+        zip.write_all(&data)
+            .map_err(|e| Error::io("writing zip", out, e))?;
     }
     zip.finish().map_err(|e| zerr(e.to_string()))?;
     Ok(())

@@ -52,7 +52,10 @@ impl ResourceData {
             let mut deps = self.depends_on.clone();
             deps.sort_by(|a, b| crate::collate::locale_cmp(a.path(), b.path()));
             deps.dedup();
-            let ids = deps.iter().map(|d| Token::as_any(Intrinsic::LogicalId(d.clone()))).collect();
+            let ids = deps
+                .iter()
+                .map(|d| Token::as_any(Intrinsic::LogicalId(d.clone())))
+                .collect();
             m.insert("DependsOn".into(), Value::Array(ids));
         }
         let mut put = |k: &str, v: Option<Value>| {
@@ -62,12 +65,26 @@ impl ResourceData {
         };
         put("CreationPolicy", self.creation_policy.clone());
         put("UpdatePolicy", self.update_policy.clone());
-        put("UpdateReplacePolicy", self.update_replace_policy.clone().map(Value::String));
-        put("DeletionPolicy", self.deletion_policy.clone().map(Value::String));
+        put(
+            "UpdateReplacePolicy",
+            self.update_replace_policy.clone().map(Value::String),
+        );
+        put(
+            "DeletionPolicy",
+            self.deletion_policy.clone().map(Value::String),
+        );
         put("Version", self.version.clone().map(Value::String));
         put("Description", self.description.clone().map(Value::String));
-        put("Metadata", (!self.metadata.is_empty()).then(|| Value::Object(self.metadata.clone())));
-        put("Condition", self.condition.as_ref().map(|c| Token::as_any(Intrinsic::LogicalId(c.clone()))));
+        put(
+            "Metadata",
+            (!self.metadata.is_empty()).then(|| Value::Object(self.metadata.clone())),
+        );
+        put(
+            "Condition",
+            self.condition
+                .as_ref()
+                .map(|c| Token::as_any(Intrinsic::LogicalId(c.clone()))),
+        );
         Value::Object(m)
     }
 }
@@ -102,7 +119,12 @@ impl CfnResource {
     /// tokens; `null` members are dropped). Taggable types (see [`crate::tags`]) read
     /// their initial tags from the tag property. Adds `aws:cdk:path` metadata when the
     /// app has path metadata enabled (the default, as under the CDK CLI).
-    pub fn new(scope: &impl AsRef<Construct>, id: &str, resource_type: &str, properties: Value) -> Result<CfnResource> {
+    pub fn new(
+        scope: &impl AsRef<Construct>,
+        id: &str,
+        resource_type: &str,
+        properties: Value,
+    ) -> Result<CfnResource> {
         let scope = scope.as_ref();
         let properties = match properties {
             Value::Object(m) => m,
@@ -142,7 +164,12 @@ impl CfnResource {
             overrides: Vec::new(),
             tags,
         };
-        let construct = element::create(scope, id, ElementBody::Resource(data.into()), "aws-cdk-lib.CfnResource")?;
+        let construct = element::create(
+            scope,
+            id,
+            ElementBody::Resource(Box::new(data.into())),
+            "aws-cdk-lib.CfnResource",
+        )?;
         let r = CfnResource { construct };
         if r.try_get_context(crate::app::PATH_METADATA_CONTEXT) == Some(Value::Bool(true)) {
             r.add_metadata_entry("aws:cdk:path", Value::String(r.path().to_string()));
@@ -153,7 +180,9 @@ impl CfnResource {
     /// The resource behind a construct, if it is one.
     pub fn from_construct(c: &Construct) -> Option<CfnResource> {
         match element::element_state(c).map(|s| &s.body) {
-            Some(ElementBody::Resource(_)) => Some(CfnResource { construct: c.clone() }),
+            Some(ElementBody::Resource(_)) => Some(CfnResource {
+                construct: c.clone(),
+            }),
             _ => None,
         }
     }
@@ -182,12 +211,18 @@ impl CfnResource {
 
     /// `{"Fn::GetAtt": [<this>, attribute]}` as a string token.
     pub fn get_att(&self, attribute: &str) -> String {
-        Token::as_string(Intrinsic::GetAtt(RefTarget::Element(self.construct.clone()), attribute.to_string()))
+        Token::as_string(Intrinsic::GetAtt(
+            RefTarget::Element(self.construct.clone()),
+            attribute.to_string(),
+        ))
     }
 
     /// `Fn::GetAtt` as a list token (for list-valued attributes).
     pub fn get_att_list(&self, attribute: &str) -> Vec<String> {
-        Token::as_list(Intrinsic::GetAtt(RefTarget::Element(self.construct.clone()), attribute.to_string()))
+        Token::as_list(Intrinsic::GetAtt(
+            RefTarget::Element(self.construct.clone()),
+            attribute.to_string(),
+        ))
     }
 
     /// The current properties (before resolution).
@@ -198,13 +233,16 @@ impl CfnResource {
     /// Replaces the properties (e.g. an L2 re-rendering its L1 before synthesis).
     pub fn set_properties(&self, properties: Value) -> Result<()> {
         let Value::Object(m) = properties else {
-            return Err(Error::validation(self.path(), "properties must be a JSON object"));
+            return Err(Error::validation(
+                self.path(),
+                "properties must be a JSON object",
+            ));
         };
         self.data(|d| {
-            if let Some(tm) = &mut d.tags {
-                if let Some(v) = m.get(&tm.property) {
-                    tm.add_initial(v);
-                }
+            if let Some(tm) = &mut d.tags
+                && let Some(v) = m.get(&tm.property)
+            {
+                tm.add_initial(v);
             }
             d.properties = m;
         });
@@ -242,7 +280,11 @@ impl CfnResource {
 
     /// Like [`Self::apply_removal_policy`]; `apply_to_update_replace_policy = false`
     /// leaves `UpdateReplacePolicy` alone.
-    pub fn apply_removal_policy_with(&self, policy: RemovalPolicy, apply_to_update_replace_policy: bool) {
+    pub fn apply_removal_policy_with(
+        &self,
+        policy: RemovalPolicy,
+        apply_to_update_replace_policy: bool,
+    ) {
         let value = policy.cfn_deletion_policy().to_string();
         self.data(|d| {
             d.deletion_policy = Some(value.clone());
@@ -339,11 +381,15 @@ fn split_override_path(path: &str) -> Vec<String> {
         match c {
             '\\' if chars.peek() == Some(&'.') => {
                 chars.next();
-                out.last_mut().map(|s| s.push('.'));
+                if let Some(s) = out.last_mut() {
+                    s.push('.')
+                }
             }
             '.' => out.push(String::new()),
             c => {
-                out.last_mut().map(|s| s.push(c));
+                if let Some(s) = out.last_mut() {
+                    s.push(c)
+                }
             }
         }
     }
@@ -352,20 +398,22 @@ fn split_override_path(path: &str) -> Vec<String> {
 
 /// Deep-merges one override into a rendered resource (CDK's `deepMerge` semantics).
 pub(crate) fn apply_override(target: &mut Value, path: &[String], value: Option<Value>) {
-    let Some((first, rest)) = path.split_first() else { return };
-    if let Value::Array(items) = target {
-        if let Ok(i) = first.parse::<usize>() {
-            if let Some(item) = items.get_mut(i) {
-                if rest.is_empty() {
-                    if let Some(v) = value {
-                        *item = v;
-                    }
-                } else {
-                    apply_override(item, rest, value);
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if let Value::Array(items) = target
+        && let Ok(i) = first.parse::<usize>()
+    {
+        if let Some(item) = items.get_mut(i) {
+            if rest.is_empty() {
+                if let Some(v) = value {
+                    *item = v;
                 }
+            } else {
+                apply_override(item, rest, value);
             }
-            return;
         }
+        return;
     }
     if !target.is_object() {
         *target = Value::Object(Map::new());
@@ -382,7 +430,9 @@ pub(crate) fn apply_override(target: &mut Value, path: &[String], value: Option<
         }
         return;
     }
-    let child = map.entry(first.clone()).or_insert_with(|| Value::Object(Map::new()));
+    let child = map
+        .entry(first.clone())
+        .or_insert_with(|| Value::Object(Map::new()));
     if !(child.is_object() || child.is_array()) {
         *child = Value::Object(Map::new());
     }
@@ -412,12 +462,30 @@ mod tests {
 
     #[test]
     fn override_paths() {
-        assert_eq!(split_override_path("Properties.A\\.B.C"), vec!["Properties", "A.B", "C"]);
+        assert_eq!(
+            split_override_path("Properties.A\\.B.C"),
+            vec!["Properties", "A.B", "C"]
+        );
         let mut v = json!({"Type": "T", "Properties": {"A": {"X": 1}, "L": [{"k": 1}, {"k": 2}]}});
-        apply_override(&mut v, &split_override_path("Properties.A.Y"), Some(json!(2)));
-        apply_override(&mut v, &split_override_path("Properties.L.1.k"), Some(json!(3)));
-        apply_override(&mut v, &split_override_path("Properties.New"), Some(json!({"a": 1})));
-        assert_eq!(v["Properties"], json!({"A": {"X": 1, "Y": 2}, "L": [{"k": 1}, {"k": 3}], "New": {"a": 1}}));
+        apply_override(
+            &mut v,
+            &split_override_path("Properties.A.Y"),
+            Some(json!(2)),
+        );
+        apply_override(
+            &mut v,
+            &split_override_path("Properties.L.1.k"),
+            Some(json!(3)),
+        );
+        apply_override(
+            &mut v,
+            &split_override_path("Properties.New"),
+            Some(json!({"a": 1})),
+        );
+        assert_eq!(
+            v["Properties"],
+            json!({"A": {"X": 1, "Y": 2}, "L": [{"k": 1}, {"k": 3}], "New": {"a": 1}})
+        );
         apply_override(&mut v, &split_override_path("Properties.A.X"), None);
         apply_override(&mut v, &split_override_path("Properties.A.Y"), None);
         assert!(v["Properties"].get("A").is_none());

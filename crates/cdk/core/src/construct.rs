@@ -70,7 +70,11 @@ impl fmt::Debug for Construct {
 
 impl fmt::Display for Construct {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.path().is_empty() { "<app>" } else { self.path() })
+        f.write_str(if self.path().is_empty() {
+            "<app>"
+        } else {
+            self.path()
+        })
     }
 }
 
@@ -102,22 +106,37 @@ impl Construct {
         }))
     }
 
-    pub(crate) fn with_kind(scope: &Construct, id: &str, kind: Kind, fqn: &str) -> Result<Construct> {
+    pub(crate) fn with_kind(
+        scope: &Construct,
+        id: &str,
+        kind: Kind,
+        fqn: &str,
+    ) -> Result<Construct> {
         let invalid = |reason: &str| Error::InvalidId {
             parent: scope.to_string(),
             id: id.to_string(),
             reason: reason.to_string(),
         };
         if id.is_empty() {
-            return Err(invalid("only the root may have an empty id; give the construct a name"));
+            return Err(invalid(
+                "only the root may have an empty id; give the construct a name",
+            ));
         }
         if id.contains('/') {
-            return Err(invalid("ids may not contain '/' (it separates path components); use '-' instead"));
+            return Err(invalid(
+                "ids may not contain '/' (it separates path components); use '-' instead",
+            ));
         }
         if scope.try_find_child(id).is_some() {
-            return Err(invalid("there is already a construct with this id in this scope; choose a unique id"));
+            return Err(invalid(
+                "there is already a construct with this id in this scope; choose a unique id",
+            ));
         }
-        let path = if scope.path().is_empty() { id.to_string() } else { format!("{}/{id}", scope.path()) };
+        let path = if scope.path().is_empty() {
+            id.to_string()
+        } else {
+            format!("{}/{id}", scope.path())
+        };
         let child = Construct(Rc::new(Node {
             id: id.to_string(),
             path,
@@ -151,7 +170,11 @@ impl Construct {
 
     /// The parent, or `None` for the root.
     pub fn scope(&self) -> Option<Construct> {
-        self.0.parent.as_ref().and_then(Weak::upgrade).map(Construct)
+        self.0
+            .parent
+            .as_ref()
+            .and_then(Weak::upgrade)
+            .map(Construct)
     }
 
     /// All scopes from the root down to and including this construct.
@@ -178,7 +201,12 @@ impl Construct {
 
     /// The direct child with this id.
     pub fn try_find_child(&self, id: &str) -> Option<Construct> {
-        self.0.children.borrow().iter().find(|c| c.id() == id).cloned()
+        self.0
+            .children
+            .borrow()
+            .iter()
+            .find(|c| c.id() == id)
+            .cloned()
     }
 
     /// This construct and all below it, depth-first pre-order (CDK's `findAll()`).
@@ -235,7 +263,10 @@ impl Construct {
                 ),
             ));
         }
-        self.0.context.borrow_mut().insert(key.to_string(), value.into());
+        self.0
+            .context
+            .borrow_mut()
+            .insert(key.to_string(), value.into());
         Ok(())
     }
 
@@ -258,7 +289,11 @@ impl Construct {
 
     /// CDK's `node.uniqueId`: `makeUniqueId` of all path components (`""` for the root).
     pub fn unique_id(&self) -> String {
-        let comps: Vec<&str> = if self.path().is_empty() { vec![] } else { self.path().split('/').collect() };
+        let comps: Vec<&str> = if self.path().is_empty() {
+            vec![]
+        } else {
+            self.path().split('/').collect()
+        };
         crate::uniqueid::make_unique_id(&comps).unwrap_or_default()
     }
 
@@ -323,7 +358,10 @@ mod tests {
         assert_eq!(b.path(), "A/B");
         assert_eq!(a.children(), vec![b.clone(), c.clone()]);
         assert_eq!(b.scope(), Some(a.clone()));
-        assert_eq!(r.find_all(), vec![r.clone(), a.clone(), b.clone(), c.clone()]);
+        assert_eq!(
+            r.find_all(),
+            vec![r.clone(), a.clone(), b.clone(), c.clone()]
+        );
         assert_eq!(c.scopes(), vec![r.clone(), a, c]);
     }
 
@@ -358,6 +396,9 @@ mod tests {
         let s = Construct::new(&r, "MyStack").unwrap();
         let b = Construct::new(&s, "MyBucket").unwrap();
         let res = Construct::new(&b, "Resource").unwrap();
-        assert_eq!(res.unique_id(), crate::uniqueid::make_unique_id(&["MyStack", "MyBucket", "Resource"]).unwrap());
+        assert_eq!(
+            res.unique_id(),
+            crate::uniqueid::make_unique_id(&["MyStack", "MyBucket", "Resource"]).unwrap()
+        );
     }
 }

@@ -42,7 +42,10 @@ pub struct ContextProvider;
 
 impl ContextProvider {
     /// The key and full props of a lookup.
-    pub fn get_key(scope: &impl AsRef<Construct>, options: &GetContextValueOptions) -> Result<(String, Map<String, Value>)> {
+    pub fn get_key(
+        scope: &impl AsRef<Construct>,
+        options: &GetContextValueOptions,
+    ) -> Result<(String, Map<String, Value>)> {
         let stack = Stack::of(scope)?;
         let mut props = Map::new();
         if !options.exclude_environment {
@@ -52,23 +55,36 @@ impl ContextProvider {
         for (k, v) in &options.props {
             props.insert(k.clone(), v.clone());
         }
-        if Token::is_unresolved_value(&Value::Object(props.clone())) && options.exclude_environment {
+        if Token::is_unresolved_value(&Value::Object(props.clone())) && options.exclude_environment
+        {
             return Err(Error::validation(
                 scope.as_ref().path(),
-                format!("Cannot determine scope for context provider {}: props contain unresolved tokens", options.provider),
+                format!(
+                    "Cannot determine scope for context provider {}: props contain unresolved tokens",
+                    options.provider
+                ),
             ));
         }
         let mut parts = props_to_array(&props, "");
         parts.sort();
-        let key = if parts.is_empty() { options.provider.clone() } else { format!("{}:{}", options.provider, parts.join(":")) };
+        let key = if parts.is_empty() {
+            options.provider.clone()
+        } else {
+            format!("{}:{}", options.provider, parts.join(":"))
+        };
         Ok((key, props))
     }
 
     /// Looks the value up in context; when absent (or a provider error), reports it
     /// missing on the stack and returns the dummy value.
-    pub fn get_value(scope: &impl AsRef<Construct>, options: GetContextValueOptions) -> Result<GetContextValueResult> {
+    pub fn get_value(
+        scope: &impl AsRef<Construct>,
+        options: GetContextValueOptions,
+    ) -> Result<GetContextValueResult> {
         let stack = Stack::of(scope)?;
-        if !options.exclude_environment && (Token::is_unresolved(&stack.account()) || Token::is_unresolved(&stack.region())) {
+        if !options.exclude_environment
+            && (Token::is_unresolved(&stack.account()) || Token::is_unresolved(&stack.region()))
+        {
             return Err(Error::validation(
                 scope.as_ref().path(),
                 format!(
@@ -80,17 +96,30 @@ impl ContextProvider {
         }
         let (key, props) = Self::get_key(scope, &options)?;
         let value = scope.as_ref().try_get_context(&key);
-        let provider_error = value.as_ref().and_then(|v| v.get("$providerError")).is_some();
+        let provider_error = value
+            .as_ref()
+            .and_then(|v| v.get("$providerError"))
+            .is_some();
         match value {
-            Some(v) if !provider_error => Ok(GetContextValueResult { value: v, missing: false }),
+            Some(v) if !provider_error => Ok(GetContextValueResult {
+                value: v,
+                missing: false,
+            }),
             _ => {
                 let mut full = Map::new();
                 full.insert("dummyValue".into(), options.dummy_value.clone());
                 for (k, v) in props {
                     full.insert(k, v);
                 }
-                stack.report_missing_context_key(MissingContext { key, provider: options.provider.clone(), props: full });
-                Ok(GetContextValueResult { value: options.dummy_value, missing: true })
+                stack.report_missing_context_key(MissingContext {
+                    key,
+                    provider: options.provider.clone(),
+                    props: full,
+                });
+                Ok(GetContextValueResult {
+                    value: options.dummy_value,
+                    missing: true,
+                })
             }
         }
     }
@@ -107,7 +136,11 @@ fn props_to_array(props: &Map<String, Value>, prefix: &str) -> Vec<String> {
             Value::Null => {}
             Value::Object(o) => out.extend(props_to_array(o, &format!("{prefix}{k}."))),
             Value::Array(a) => {
-                let o: Map<String, Value> = a.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect();
+                let o: Map<String, Value> = a
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), v.clone()))
+                    .collect();
                 out.extend(props_to_array(&o, &format!("{prefix}{k}.")));
             }
             Value::String(s) => out.push(format!("{prefix}{k}={}", colon_quote(s))),
@@ -135,7 +168,10 @@ pub fn load_context(dir: &Path, cli: &[(String, String)]) -> Result<Map<String, 
 pub fn parse_context_arg(arg: &str) -> Result<(String, String)> {
     match arg.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
-        _ => Err(Error::validation("", format!("context argument {arg:?} must look like key=value"))),
+        _ => Err(Error::validation(
+            "",
+            format!("context argument {arg:?} must look like key=value"),
+        )),
     }
 }
 
@@ -147,7 +183,13 @@ fn read_json_object(path: &Path) -> Result<Map<String, Value>> {
     };
     match serde_json::from_str(&text) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(Error::validation("", format!("{} must contain a JSON object", path.display()))),
-        Err(source) => Err(Error::Json { what: format!("parsing {}", path.display()), source }),
+        Ok(_) => Err(Error::validation(
+            "",
+            format!("{} must contain a JSON object", path.display()),
+        )),
+        Err(source) => Err(Error::Json {
+            what: format!("parsing {}", path.display()),
+            source,
+        }),
     }
 }

@@ -45,28 +45,46 @@ pub struct Duration {
 impl Duration {
     /// Milliseconds.
     pub fn millis(amount: f64) -> Self {
-        Duration { amount, unit: Unit::Millis }
+        Duration {
+            amount,
+            unit: Unit::Millis,
+        }
     }
     /// Seconds.
     pub fn seconds(amount: f64) -> Self {
-        Duration { amount, unit: Unit::Seconds }
+        Duration {
+            amount,
+            unit: Unit::Seconds,
+        }
     }
     /// Minutes.
     pub fn minutes(amount: f64) -> Self {
-        Duration { amount, unit: Unit::Minutes }
+        Duration {
+            amount,
+            unit: Unit::Minutes,
+        }
     }
     /// Hours.
     pub fn hours(amount: f64) -> Self {
-        Duration { amount, unit: Unit::Hours }
+        Duration {
+            amount,
+            unit: Unit::Hours,
+        }
     }
     /// Days.
     pub fn days(amount: f64) -> Self {
-        Duration { amount, unit: Unit::Days }
+        Duration {
+            amount,
+            unit: Unit::Days,
+        }
     }
 
     fn convert(&self, to: Unit, integral: bool) -> Result<f64> {
         if self.amount < 0.0 || !self.amount.is_finite() {
-            return Err(Error::validation("", format!("duration amounts must be finite and >= 0, got {self}")));
+            return Err(Error::validation(
+                "",
+                format!("duration amounts must be finite and >= 0, got {self}"),
+            ));
         }
         if self.unit == to {
             return Ok(self.amount);
@@ -75,7 +93,10 @@ impl Duration {
         if integral && value.fract() != 0.0 {
             return Err(Error::validation(
                 "",
-                format!("'{self}' cannot be converted into a whole number of {}; use a whole amount or the integral: false variant", to.label()),
+                format!(
+                    "'{self}' cannot be converted into a whole number of {}; use a whole amount or the integral: false variant",
+                    to.label()
+                ),
             ));
         }
         Ok(value)
@@ -149,7 +170,10 @@ mod tests {
         assert_eq!(Duration::minutes(2.0).to_seconds().unwrap(), 120.0);
         assert_eq!(Duration::seconds(30.0).to_seconds().unwrap(), 30.0);
         assert!(Duration::millis(1500.0).to_seconds().is_err());
-        assert_eq!(Duration::millis(1500.0).to_seconds_fractional().unwrap(), 1.5);
+        assert_eq!(
+            Duration::millis(1500.0).to_seconds_fractional().unwrap(),
+            1.5
+        );
         assert!(Duration::seconds(-1.0).to_seconds().is_err());
         assert_eq!(Duration::days(1.0).to_hours().unwrap(), 24.0);
     }

@@ -13,7 +13,7 @@ use crate::token::{Intrinsic, RefTarget, Token};
 use crate::{Construct, Error, Result};
 
 pub(crate) enum ElementBody {
-    Resource(RefCell<ResourceData>),
+    Resource(Box<RefCell<ResourceData>>),
     Output(RefCell<OutputData>),
     Parameter(RefCell<ParameterData>),
     Condition(RefCell<Option<Value>>),
@@ -27,7 +27,7 @@ pub(crate) struct ElementState {
 }
 
 impl ElementState {
-    pub(crate) fn new(body: ElementBody) -> Kind {
+    pub(crate) fn kind(body: ElementBody) -> Kind {
         Kind::Element(Box::new(ElementState {
             logical_id_override: RefCell::new(None),
             body,
@@ -43,10 +43,18 @@ pub(crate) fn element_state(c: &Construct) -> Option<&ElementState> {
 }
 
 /// Creates an element under `scope`, checking it is inside a stack.
-pub(crate) fn create(scope: &Construct, id: &str, body: ElementBody, fqn: &str) -> Result<Construct> {
+pub(crate) fn create(
+    scope: &Construct,
+    id: &str,
+    body: ElementBody,
+    fqn: &str,
+) -> Result<Construct> {
     crate::Stack::of(scope)?;
-    let c = Construct::with_kind(scope, id, ElementState::new(body), fqn)?;
-    c.add_metadata("aws:cdk:logicalId", Token::as_any(Intrinsic::LogicalId(c.clone())));
+    let c = Construct::with_kind(scope, id, ElementState::kind(body), fqn)?;
+    c.add_metadata(
+        "aws:cdk:logicalId",
+        Token::as_any(Intrinsic::LogicalId(c.clone())),
+    );
     Ok(c)
 }
 
@@ -92,7 +100,9 @@ pub(crate) fn validate_logical_id(path: &str, id: &str) -> Result<()> {
     } else {
         Err(Error::validation(
             path,
-            format!("Logical ID must adhere to the regular expression: /^[A-Za-z][A-Za-z0-9]{{1,254}}$/, got '{id}'"),
+            format!(
+                "Logical ID must adhere to the regular expression: /^[A-Za-z][A-Za-z0-9]{{1,254}}$/, got '{id}'"
+            ),
         ))
     }
 }
@@ -124,7 +134,11 @@ pub(crate) fn render(c: &Construct) -> Option<Fragment> {
 }
 
 /// Applies the raw overrides of a resource after resolution.
-pub(crate) fn apply_overrides(c: &Construct, body: &mut Value, ctx: &crate::resolve::ResolveContext) -> Result<()> {
+pub(crate) fn apply_overrides(
+    c: &Construct,
+    body: &mut Value,
+    ctx: &crate::resolve::ResolveContext,
+) -> Result<()> {
     if let Some(ElementBody::Resource(d)) = element_state(c).map(|s| &s.body) {
         let overrides = d.borrow().overrides.clone();
         for (path, value) in overrides {

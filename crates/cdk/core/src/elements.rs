@@ -63,10 +63,24 @@ impl OutputData {
     pub(crate) fn render(&self) -> Value {
         let p = &self.props;
         let mut m = Map::new();
-        put(&mut m, "Description", p.description.clone().map(Value::String));
+        put(
+            &mut m,
+            "Description",
+            p.description.clone().map(Value::String),
+        );
         m.insert("Value".into(), Value::String(p.value.clone()));
-        put(&mut m, "Export", p.export_name.clone().map(|n| serde_json::json!({ "Name": n })));
-        put(&mut m, "Condition", p.condition.as_ref().map(|c| Value::String(c.logical_id())));
+        put(
+            &mut m,
+            "Export",
+            p.export_name
+                .clone()
+                .map(|n| serde_json::json!({ "Name": n })),
+        );
+        put(
+            &mut m,
+            "Condition",
+            p.condition.as_ref().map(|c| Value::String(c.logical_id())),
+        );
         Value::Object(m)
     }
 }
@@ -80,7 +94,11 @@ element_handle!(CfnOutput);
 
 impl CfnOutput {
     /// Creates an output in the stack of `scope`.
-    pub fn new(scope: &impl AsRef<Construct>, id: &str, props: CfnOutputProps) -> Result<CfnOutput> {
+    pub fn new(
+        scope: &impl AsRef<Construct>,
+        id: &str,
+        props: CfnOutputProps,
+    ) -> Result<CfnOutput> {
         let body = ElementBody::Output(OutputData { props }.into());
         let construct = element::create(scope.as_ref(), id, body, "aws-cdk-lib.CfnOutput")?;
         Ok(CfnOutput { construct })
@@ -146,12 +164,33 @@ impl ParameterData {
     pub(crate) fn render(&self) -> Value {
         let p = &self.props;
         let mut m = Map::new();
-        m.insert("Type".into(), Value::String(p.param_type.clone().unwrap_or_else(|| "String".into())));
+        m.insert(
+            "Type".into(),
+            Value::String(p.param_type.clone().unwrap_or_else(|| "String".into())),
+        );
         put(&mut m, "Default", p.default.clone());
-        put(&mut m, "AllowedPattern", p.allowed_pattern.clone().map(Value::String));
-        put(&mut m, "AllowedValues", p.allowed_values.clone().map(|v| v.into_iter().map(Value::String).collect()));
-        put(&mut m, "ConstraintDescription", p.constraint_description.clone().map(Value::String));
-        put(&mut m, "Description", p.description.clone().map(Value::String));
+        put(
+            &mut m,
+            "AllowedPattern",
+            p.allowed_pattern.clone().map(Value::String),
+        );
+        put(
+            &mut m,
+            "AllowedValues",
+            p.allowed_values
+                .clone()
+                .map(|v| v.into_iter().map(Value::String).collect()),
+        );
+        put(
+            &mut m,
+            "ConstraintDescription",
+            p.constraint_description.clone().map(Value::String),
+        );
+        put(
+            &mut m,
+            "Description",
+            p.description.clone().map(Value::String),
+        );
         put(&mut m, "MaxLength", p.max_length.map(Value::from));
         put(&mut m, "MaxValue", p.max_value.map(Value::from));
         put(&mut m, "MinLength", p.min_length.map(Value::from));
@@ -170,7 +209,11 @@ element_handle!(CfnParameter);
 
 impl CfnParameter {
     /// Creates a parameter in the stack of `scope`.
-    pub fn new(scope: &impl AsRef<Construct>, id: &str, props: CfnParameterProps) -> Result<CfnParameter> {
+    pub fn new(
+        scope: &impl AsRef<Construct>,
+        id: &str,
+        props: CfnParameterProps,
+    ) -> Result<CfnParameter> {
         let body = ElementBody::Parameter(ParameterData { props }.into());
         let construct = element::create(scope.as_ref(), id, body, "aws-cdk-lib.CfnParameter")?;
         Ok(CfnParameter { construct })
@@ -198,20 +241,28 @@ element_handle!(CfnCondition);
 
 impl CfnCondition {
     /// Creates a condition with an expression built with `Fn::condition_*`.
-    pub fn new(scope: &impl AsRef<Construct>, id: &str, expression: Option<Value>) -> Result<CfnCondition> {
+    pub fn new(
+        scope: &impl AsRef<Construct>,
+        id: &str,
+        expression: Option<Value>,
+    ) -> Result<CfnCondition> {
         let body = ElementBody::Condition(expression.into());
         let construct = element::create(scope.as_ref(), id, body, "aws-cdk-lib.CfnCondition")?;
         Ok(CfnCondition { construct })
     }
     /// Sets the expression.
     pub fn set_expression(&self, expression: Value) {
-        if let Some(ElementBody::Condition(d)) = element::element_state(&self.construct).map(|s| &s.body) {
+        if let Some(ElementBody::Condition(d)) =
+            element::element_state(&self.construct).map(|s| &s.body)
+        {
             *d.borrow_mut() = Some(expression);
         }
     }
     /// `{"Condition": <this>}` for use inside other condition expressions.
     pub fn as_condition_ref(&self) -> Value {
-        Token::as_any(Intrinsic::Condition(RefTarget::Element(self.construct.clone())))
+        Token::as_any(Intrinsic::Condition(RefTarget::Element(
+            self.construct.clone(),
+        )))
     }
 }
 
@@ -224,16 +275,24 @@ element_handle!(CfnMapping);
 
 impl CfnMapping {
     /// Creates a mapping.
-    pub fn new(scope: &impl AsRef<Construct>, id: &str, mapping: Map<String, Value>) -> Result<CfnMapping> {
+    pub fn new(
+        scope: &impl AsRef<Construct>,
+        id: &str,
+        mapping: Map<String, Value>,
+    ) -> Result<CfnMapping> {
         let body = ElementBody::Mapping(mapping.into());
         let construct = element::create(scope.as_ref(), id, body, "aws-cdk-lib.CfnMapping")?;
         Ok(CfnMapping { construct })
     }
     /// Sets one value.
     pub fn set_value(&self, top_level_key: &str, second_level_key: &str, value: Value) {
-        if let Some(ElementBody::Mapping(d)) = element::element_state(&self.construct).map(|s| &s.body) {
+        if let Some(ElementBody::Mapping(d)) =
+            element::element_state(&self.construct).map(|s| &s.body)
+        {
             let mut m = d.borrow_mut();
-            let top = m.entry(top_level_key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+            let top = m
+                .entry(top_level_key.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(o) = top {
                 o.insert(second_level_key.to_string(), value);
             }
@@ -294,14 +353,24 @@ impl CfnRule {
         rule_condition: Option<Value>,
         assertions: Vec<CfnRuleAssertion>,
     ) -> Result<CfnRule> {
-        let body = ElementBody::Rule(RuleData { rule_condition, assertions }.into());
+        let body = ElementBody::Rule(
+            RuleData {
+                rule_condition,
+                assertions,
+            }
+            .into(),
+        );
         let construct = element::create(scope.as_ref(), id, body, "aws-cdk-lib.CfnRule")?;
         Ok(CfnRule { construct })
     }
     /// Adds an assertion.
     pub fn add_assertion(&self, assert: Value, description: &str) {
-        if let Some(ElementBody::Rule(d)) = element::element_state(&self.construct).map(|s| &s.body) {
-            d.borrow_mut().assertions.push(CfnRuleAssertion { assert, assert_description: description.into() });
+        if let Some(ElementBody::Rule(d)) = element::element_state(&self.construct).map(|s| &s.body)
+        {
+            d.borrow_mut().assertions.push(CfnRuleAssertion {
+                assert,
+                assert_description: description.into(),
+            });
         }
     }
 }

@@ -67,12 +67,20 @@ impl Error {
     pub fn validation(path: impl Into<String>, message: impl Into<String>) -> Self {
         let path = path.into();
         Error::Validation {
-            path: if path.is_empty() { "<app>".into() } else { path },
+            path: if path.is_empty() {
+                "<app>".into()
+            } else {
+                path
+            },
             message: message.into(),
         }
     }
 
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         Error::Io {
             action,
             path: path.into(),

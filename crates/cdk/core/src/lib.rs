@@ -39,8 +39,8 @@
 #![warn(missing_docs)]
 
 mod app;
-pub mod assets;
 mod assembly;
+pub mod assets;
 mod cfn_resource;
 mod collate;
 mod construct;
@@ -67,11 +67,17 @@ pub use context::{ContextProvider, GetContextValueOptions, GetContextValueResult
 pub use duration::Duration;
 pub use element::CfnElement;
 pub use elements::{
-    CfnCondition, CfnMapping, CfnOutput, CfnOutputProps, CfnParameter, CfnParameterProps, CfnRule, CfnRuleAssertion,
+    CfnCondition, CfnMapping, CfnOutput, CfnOutputProps, CfnParameter, CfnParameterProps, CfnRule,
+    CfnRuleAssertion,
 };
 pub use error::{Error, Result};
 pub use removal_policy::RemovalPolicy;
-pub use stack::{Environment, MissingContext, Stack, StackProps, TemplateOptions, partition_of_region};
-pub use synthesizer::{DefaultStackSynthesizer, FileAssetLocation, FileAssetPackaging, FileAssetSource, SynthesizerProps};
+pub use stack::{
+    Environment, MissingContext, Stack, StackProps, TemplateOptions, partition_of_region,
+};
+pub use synthesizer::{
+    DefaultStackSynthesizer, FileAssetLocation, FileAssetPackaging, FileAssetSource,
+    SynthesizerProps,
+};
 pub use tags::{TagType, Tags};
 pub use token::{Aws, Fn, Intrinsic, Lazy, RefTarget, Token};

@@ -31,7 +31,12 @@ impl LogicalIds {
     }
 
     pub fn assert_all_renames_applied(&self, stack_path: &str) -> Result<()> {
-        let unused: Vec<&str> = self.renames.keys().filter(|k| !self.used.contains(*k)).map(String::as_str).collect();
+        let unused: Vec<&str> = self
+            .renames
+            .keys()
+            .filter(|k| !self.used.contains(*k))
+            .map(String::as_str)
+            .collect();
         if unused.is_empty() {
             return Ok(());
         }

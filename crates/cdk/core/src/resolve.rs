@@ -30,7 +30,11 @@ pub(crate) struct ResolveContext {
 impl ResolveContext {
     fn err(&self, message: impl Into<String>) -> Error {
         Error::Resolve {
-            path: if self.path.is_empty() { "<app>".into() } else { self.path.clone() },
+            path: if self.path.is_empty() {
+                "<app>".into()
+            } else {
+                self.path.clone()
+            },
             message: message.into(),
         }
     }
@@ -52,19 +56,19 @@ fn resolve_at(value: &Value, ctx: &ResolveContext, depth: usize) -> Result<Value
             None => Ok(value.clone()),
         },
         Value::Array(items) => {
-            if let [Value::String(one)] = items.as_slice() {
-                if let Some(t) = encoding::decode_list_marker(one) {
-                    return resolve_token(t, ctx, depth);
-                }
+            if let [Value::String(one)] = items.as_slice()
+                && let Some(t) = encoding::decode_list_marker(one)
+            {
+                return resolve_token(t, ctx, depth);
             }
             let mut out = Vec::with_capacity(items.len());
             for item in items {
-                if let Value::String(s) = item {
-                    if encoding::decode_list_marker(s).is_some() {
-                        return Err(ctx.err(format!(
+                if let Value::String(s) = item
+                    && encoding::decode_list_marker(s).is_some()
+                {
+                    return Err(ctx.err(format!(
                             "cannot add elements to a list token ({s}); use Fn::join/Fn::split or keep the list token alone"
                         )));
-                    }
                 }
                 out.push(resolve_at(item, ctx, depth + 1)?);
             }
@@ -80,7 +84,8 @@ fn resolve_at(value: &Value, ctx: &ResolveContext, depth: usize) -> Result<Value
                     match resolve_string(k, ctx, depth + 1)? {
                         Value::String(s) => s,
                         other => {
-                            return Err(ctx.err(format!("object keys must resolve to strings, got {other}")));
+                            return Err(ctx
+                                .err(format!("object keys must resolve to strings, got {other}")));
                         }
                     }
                 } else {
@@ -181,16 +186,16 @@ fn resolve_token(t: usize, ctx: &ResolveContext, depth: usize) -> Result<Value> 
 
 fn logical_id(target: &Construct, ctx: &ResolveContext) -> Result<String> {
     let stack = crate::Stack::of(target)?;
-    if let Some(current) = &ctx.stack {
-        if current != stack.construct() {
-            return Err(ctx.err(format!(
+    if let Some(current) = &ctx.stack
+        && current != stack.construct()
+    {
+        return Err(ctx.err(format!(
                 "stack '{}' cannot reference '{}' in stack '{}': cross-stack references are not supported yet; \
                  pass the value explicitly (e.g. an output + Fn::import_value)",
                 current.path(),
                 target.path(),
                 stack.construct().path()
             )));
-        }
     }
     stack.get_logical_id(target)
 }
@@ -217,41 +222,67 @@ fn resolve_intrinsic(i: &Intrinsic, ctx: &ResolveContext, d: usize) -> Result<Va
         Intrinsic::Ref(t) => fn1("Ref", Value::String(target_name(t, ctx)?)),
         Intrinsic::GetAtt(t, attr) => fn1(
             "Fn::GetAtt",
-            Value::Array(vec![Value::String(target_name(t, ctx)?), Value::String(attr.clone())]),
+            Value::Array(vec![
+                Value::String(target_name(t, ctx)?),
+                Value::String(attr.clone()),
+            ]),
         ),
         Intrinsic::LogicalId(c) => Value::String(logical_id(c, ctx)?),
         Intrinsic::Join(delimiter, values) => {
             let resolved = r(&Value::Array(values.clone()), ctx, d)?;
             match resolved {
                 Value::Array(items) => join_value(delimiter, minimal_join(delimiter, items)),
-                list_token => fn1("Fn::Join", Value::Array(vec![Value::String(delimiter.clone()), list_token])),
+                list_token => fn1(
+                    "Fn::Join",
+                    Value::Array(vec![Value::String(delimiter.clone()), list_token]),
+                ),
             }
         }
         Intrinsic::Sub(body, vars) => {
             let body = r(&Value::String(body.clone()), ctx, d)?;
             match vars {
-                Some(v) if !v.is_empty() => fn1("Fn::Sub", Value::Array(vec![body, r(&Value::Object(v.clone()), ctx, d)?])),
+                Some(v) if !v.is_empty() => fn1(
+                    "Fn::Sub",
+                    Value::Array(vec![body, r(&Value::Object(v.clone()), ctx, d)?]),
+                ),
                 _ => fn1("Fn::Sub", body),
             }
         }
-        Intrinsic::Select(index, list) => fn1("Fn::Select", Value::Array(vec![r(index, ctx, d)?, r(list, ctx, d)?])),
-        Intrinsic::Split(delim, source) => {
-            fn1("Fn::Split", Value::Array(vec![Value::String(delim.clone()), r(source, ctx, d)?]))
-        }
+        Intrinsic::Select(index, list) => fn1(
+            "Fn::Select",
+            Value::Array(vec![r(index, ctx, d)?, r(list, ctx, d)?]),
+        ),
+        Intrinsic::Split(delim, source) => fn1(
+            "Fn::Split",
+            Value::Array(vec![Value::String(delim.clone()), r(source, ctx, d)?]),
+        ),
         Intrinsic::GetAzs(region) => fn1("Fn::GetAZs", r(region, ctx, d)?),
         Intrinsic::ImportValue(v) => fn1("Fn::ImportValue", r(v, ctx, d)?),
-        Intrinsic::FindInMap(a, b, c) => {
-            fn1("Fn::FindInMap", Value::Array(vec![r(a, ctx, d)?, r(b, ctx, d)?, r(c, ctx, d)?]))
-        }
+        Intrinsic::FindInMap(a, b, c) => fn1(
+            "Fn::FindInMap",
+            Value::Array(vec![r(a, ctx, d)?, r(b, ctx, d)?, r(c, ctx, d)?]),
+        ),
         Intrinsic::Base64(v) => fn1("Fn::Base64", r(v, ctx, d)?),
-        Intrinsic::Cidr(a, b, c) => fn1("Fn::Cidr", Value::Array(vec![r(a, ctx, d)?, r(b, ctx, d)?, r(c, ctx, d)?])),
-        Intrinsic::If(c, t, f) => fn1("Fn::If", Value::Array(vec![r(c, ctx, d)?, r(t, ctx, d)?, r(f, ctx, d)?])),
+        Intrinsic::Cidr(a, b, c) => fn1(
+            "Fn::Cidr",
+            Value::Array(vec![r(a, ctx, d)?, r(b, ctx, d)?, r(c, ctx, d)?]),
+        ),
+        Intrinsic::If(c, t, f) => fn1(
+            "Fn::If",
+            Value::Array(vec![r(c, ctx, d)?, r(t, ctx, d)?, r(f, ctx, d)?]),
+        ),
         Intrinsic::Condition(t) => fn1("Condition", Value::String(target_name(t, ctx)?)),
-        Intrinsic::Equals(a, b) => fn1("Fn::Equals", Value::Array(vec![r(a, ctx, d)?, r(b, ctx, d)?])),
+        Intrinsic::Equals(a, b) => fn1(
+            "Fn::Equals",
+            Value::Array(vec![r(a, ctx, d)?, r(b, ctx, d)?]),
+        ),
         Intrinsic::And(v) => fn1("Fn::And", r(&Value::Array(v.clone()), ctx, d)?),
         Intrinsic::Or(v) => fn1("Fn::Or", r(&Value::Array(v.clone()), ctx, d)?),
         Intrinsic::Not(v) => fn1("Fn::Not", Value::Array(vec![r(v, ctx, d)?])),
-        Intrinsic::Contains(l, v) => fn1("Fn::Contains", Value::Array(vec![r(l, ctx, d)?, r(v, ctx, d)?])),
+        Intrinsic::Contains(l, v) => fn1(
+            "Fn::Contains",
+            Value::Array(vec![r(l, ctx, d)?, r(v, ctx, d)?]),
+        ),
         Intrinsic::Lazy(producer) => {
             let produced = producer()?;
             r(&produced, ctx, d)?

@@ -104,50 +104,92 @@ const VALID_STACK_NAME: &str = "/^[A-Za-z][A-Za-z0-9-]*$/";
 
 fn valid_stack_name(name: &str) -> bool {
     let mut c = name.chars();
-    c.next().is_some_and(|f| f.is_ascii_alphabetic()) && c.all(|x| x.is_ascii_alphanumeric() || x == '-')
+    c.next().is_some_and(|f| f.is_ascii_alphabetic())
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '-')
 }
 
 impl Stack {
     /// Creates a stack under `scope` (normally the app).
     pub fn new(scope: &impl AsRef<Construct>, id: &str, props: StackProps) -> Result<Stack> {
         let scope = scope.as_ref();
-        let path = if scope.path().is_empty() { id.to_string() } else { format!("{}/{id}", scope.path()) };
+        let path = if scope.path().is_empty() {
+            id.to_string()
+        } else {
+            format!("{}/{id}", scope.path())
+        };
         let env = props.env.clone().unwrap_or_default();
         let account = env.account.clone().unwrap_or_else(Aws::account_id);
         let region = env.region.clone().unwrap_or_else(Aws::region);
         let environment = format!(
             "aws://{}/{}",
-            if Token::is_unresolved(&account) { "unknown-account" } else { &account },
-            if Token::is_unresolved(&region) { "unknown-region" } else { &region }
-        );
-        if let Some(d) = &props.description {
-            if d.len() > 1024 {
-                return Err(Error::validation(&path, "Stack description must be <= 1024 bytes; shorten it"));
+            if Token::is_unresolved(&account) {
+                "unknown-account"
+            } else {
+                &account
+            },
+            if Token::is_unresolved(&region) {
+                "unknown-region"
+            } else {
+                &region
             }
+        );
+        if let Some(d) = &props.description
+            && d.len() > 1024
+        {
+            return Err(Error::validation(
+                &path,
+                "Stack description must be <= 1024 bytes; shorten it",
+            ));
         }
-        let owned: Vec<String> =
-            scope.scopes().iter().skip(1).map(|c| c.id().to_string()).chain([id.to_string()]).collect();
+        let owned: Vec<String> = scope
+            .scopes()
+            .iter()
+            .skip(1)
+            .map(|c| c.id().to_string())
+            .chain([id.to_string()])
+            .collect();
         let generated = if owned.len() == 1 {
             owned[0].clone()
         } else {
             crate::uniqueid::make_unique_id(&owned).unwrap_or_else(|_| id.to_string())
         };
-        let stack_name = props.stack_name.clone().unwrap_or_else(|| generated.clone());
+        let stack_name = props
+            .stack_name
+            .clone()
+            .unwrap_or_else(|| generated.clone());
         if stack_name.len() > 128 {
-            return Err(Error::validation(&path, format!("Stack name must be <= 128 characters. Stack name: '{stack_name}'")));
+            return Err(Error::validation(
+                &path,
+                format!("Stack name must be <= 128 characters. Stack name: '{stack_name}'"),
+            ));
         }
         if !valid_stack_name(&stack_name) {
             return Err(Error::validation(
                 &path,
-                format!("Stack name must match the regular expression: {VALID_STACK_NAME}, got '{stack_name}'; pass a valid stack_name"),
+                format!(
+                    "Stack name must match the regular expression: {VALID_STACK_NAME}, got '{stack_name}'; pass a valid stack_name"
+                ),
             ));
         }
-        if props.notification_arns.iter().any(|a| Token::is_unresolved(a)) {
-            return Err(Error::validation(&path, format!("Stack '{id}' includes one or more tokens in its notification ARNs")));
+        if props
+            .notification_arns
+            .iter()
+            .any(|a| Token::is_unresolved(a))
+        {
+            return Err(Error::validation(
+                &path,
+                format!("Stack '{id}' includes one or more tokens in its notification ARNs"),
+            ));
         }
         let artifact_id: String = generated
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let state = StackState {
             account,
@@ -156,7 +198,10 @@ impl Stack {
             stack_name,
             artifact_id,
             termination_protection: Cell::new(props.termination_protection),
-            template_options: RefCell::new(TemplateOptions { description: props.description.clone(), ..Default::default() }),
+            template_options: RefCell::new(TemplateOptions {
+                description: props.description.clone(),
+                ..Default::default()
+            }),
             tags: RefCell::new(props.tags.clone()),
             notification_arns: props.notification_arns.clone(),
             logical_ids: RefCell::default(),
@@ -164,7 +209,8 @@ impl Stack {
             dependencies: RefCell::default(),
             synthesizer: SynthesizerState::new(props.synthesizer.clone().unwrap_or_default()),
         };
-        let construct = Construct::with_kind(scope, id, Kind::Stack(Box::new(state)), "aws-cdk-lib.Stack")?;
+        let construct =
+            Construct::with_kind(scope, id, Kind::Stack(Box::new(state)), "aws-cdk-lib.Stack")?;
         Ok(Stack { construct })
     }
 
@@ -177,7 +223,9 @@ impl Stack {
 
     /// The stack behind a construct, if it is one.
     pub fn from_construct(c: &Construct) -> Option<Stack> {
-        c.is_stack().then(|| Stack { construct: c.clone() })
+        c.is_stack().then(|| Stack {
+            construct: c.clone(),
+        })
     }
 
     /// Whether `c` is a stack (CDK's `Stack.isStack`).
@@ -231,7 +279,8 @@ impl Stack {
     /// The partition: `AWS::Partition`, or a literal when the region is concrete and
     /// the `@aws-cdk/core:enablePartitionLiterals` flag is set (as CDK).
     pub fn partition(&self) -> String {
-        let literal = self.try_get_context("@aws-cdk/core:enablePartitionLiterals") == Some(Value::Bool(true));
+        let literal = self.try_get_context("@aws-cdk/core:enablePartitionLiterals")
+            == Some(Value::Bool(true));
         let region = self.region();
         if !literal || Token::is_unresolved(&region) {
             return Aws::partition();
@@ -249,7 +298,11 @@ impl Stack {
     /// The notification ARNs from props, or the `AWS::NotificationARNs` token if none.
     pub fn notification_arns(&self) -> Vec<String> {
         let arns = &self.state().notification_arns;
-        if arns.is_empty() { Aws::notification_arns() } else { arns.clone() }
+        if arns.is_empty() {
+            Aws::notification_arns()
+        } else {
+            arns.clone()
+        }
     }
     /// Physical stack name.
     pub fn stack_name(&self) -> String {
@@ -273,11 +326,19 @@ impl Stack {
     }
     /// Adds a `Transform` (duplicates removed at synthesis).
     pub fn add_transform(&self, transform: &str) {
-        self.state().template_options.borrow_mut().transforms.push(transform.to_string());
+        self.state()
+            .template_options
+            .borrow_mut()
+            .transforms
+            .push(transform.to_string());
     }
     /// Adds a key to the template `Metadata`.
     pub fn add_template_metadata(&self, key: &str, value: Value) {
-        self.state().template_options.borrow_mut().metadata.insert(key.to_string(), value);
+        self.state()
+            .template_options
+            .borrow_mut()
+            .metadata
+            .insert(key.to_string(), value);
     }
     /// Termination protection.
     pub fn termination_protection(&self) -> bool {
@@ -293,7 +354,10 @@ impl Stack {
     }
     /// Adds a stack tag.
     pub fn add_stack_tag(&self, key: &str, value: &str) {
-        self.state().tags.borrow_mut().insert(key.to_string(), value.to_string());
+        self.state()
+            .tags
+            .borrow_mut()
+            .insert(key.to_string(), value.to_string());
     }
     /// Whether this is a nested stack (nested stacks are a follow-up; always false).
     pub fn nested(&self) -> bool {
@@ -307,7 +371,10 @@ impl Stack {
     /// Renames a logical id (`old_id` as allocated from the path → `new_id`); a rename
     /// that matches no element fails synthesis.
     pub fn rename_logical_id(&self, old_id: &str, new_id: &str) {
-        self.state().logical_ids.borrow_mut().add_rename(old_id, new_id);
+        self.state()
+            .logical_ids
+            .borrow_mut()
+            .add_rename(old_id, new_id);
     }
 
     /// The logical id of an element of this stack (override, else allocated from the
@@ -323,13 +390,24 @@ impl Stack {
             None => {
                 return Err(Error::validation(
                     element.path(),
-                    format!("is not inside stack '{}'; ask the element's own stack for its logical id", self.path()),
+                    format!(
+                        "is not inside stack '{}'; ask the element's own stack for its logical id",
+                        self.path()
+                    ),
                 ));
             }
         };
-        let allocated = crate::uniqueid::make_unique_id(&below)
-            .map_err(|e| Error::validation(element.path(), format!("cannot allocate a logical id: {e:?}")))?;
-        let id = self.state().logical_ids.borrow_mut().apply_rename(&allocated);
+        let allocated = crate::uniqueid::make_unique_id(&below).map_err(|e| {
+            Error::validation(
+                element.path(),
+                format!("cannot allocate a logical id: {e:?}"),
+            )
+        })?;
+        let id = self
+            .state()
+            .logical_ids
+            .borrow_mut()
+            .apply_rename(&allocated);
         crate::element::validate_logical_id(element.path(), &id)?;
         Ok(id)
     }
@@ -380,7 +458,9 @@ impl Stack {
                 ),
             ));
         }
-        let reason = reason.map(str::to_string).unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
+        let reason = reason
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
         let mut deps = self.state().dependencies.borrow_mut();
         match deps.iter_mut().find(|(c, _)| c == target.construct()) {
             Some((_, reasons)) => {
@@ -394,19 +474,31 @@ impl Stack {
     }
 
     fn depends_on(&self, other: &Stack) -> bool {
-        self.dependencies().iter().any(|d| d == other || d.depends_on(other))
+        self.dependencies()
+            .iter()
+            .any(|d| d == other || d.depends_on(other))
     }
 
     /// Stacks this stack depends on.
     pub fn dependencies(&self) -> Vec<Stack> {
-        self.state().dependencies.borrow().iter().map(|(c, _)| Stack { construct: c.clone() }).collect()
+        self.state()
+            .dependencies
+            .borrow()
+            .iter()
+            .map(|(c, _)| Stack {
+                construct: c.clone(),
+            })
+            .collect()
     }
 
     /// Whether assets of this stack need bundling (context `aws:cdk:bundling-stacks`,
     /// default all stacks; patterns `*`/`**` or exact paths).
     pub fn bundling_required(&self) -> bool {
         match self.try_get_context("aws:cdk:bundling-stacks") {
-            Some(Value::Array(patterns)) => patterns.iter().filter_map(Value::as_str).any(|p| glob_match(p, self.path())),
+            Some(Value::Array(patterns)) => patterns
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|p| glob_match(p, self.path())),
             _ => true,
         }
     }
@@ -419,7 +511,9 @@ fn glob_match(pattern: &str, path: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == path,
         Some((pre, post)) => {
-            path.starts_with(pre) && path.ends_with(post.trim_start_matches('*')) && path.len() >= pre.len() + post.len()
+            path.starts_with(pre)
+                && path.ends_with(post.trim_start_matches('*'))
+                && path.len() >= pre.len() + post.len()
         }
     }
 }

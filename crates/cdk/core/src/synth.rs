@@ -35,7 +35,10 @@ fn run_prepare_hooks(root: &Construct) -> Result<()> {
 }
 
 fn resources_below(c: &Construct) -> Vec<CfnResource> {
-    c.find_all().iter().filter_map(CfnResource::from_construct).collect()
+    c.find_all()
+        .iter()
+        .filter_map(CfnResource::from_construct)
+        .collect()
 }
 
 fn apply_construct_dependencies(root: &Construct) -> Result<()> {
@@ -49,7 +52,10 @@ fn apply_construct_dependencies(root: &Construct) -> Result<()> {
                     if ss == ts {
                         s.add_depends_on(t);
                     } else {
-                        ss.add_dependency(&ts, Some(&format!("{} -> {}", source.path(), target.path())))?;
+                        ss.add_dependency(
+                            &ts,
+                            Some(&format!("{} -> {}", source.path(), target.path())),
+                        )?;
                     }
                 }
             }
@@ -59,7 +65,10 @@ fn apply_construct_dependencies(root: &Construct) -> Result<()> {
 }
 
 pub(crate) fn stacks(root: &Construct) -> Vec<Stack> {
-    root.find_all().iter().filter_map(Stack::from_construct).collect()
+    root.find_all()
+        .iter()
+        .filter_map(Stack::from_construct)
+        .collect()
 }
 
 /// Elements of `stack` in tree pre-order, not descending into other stacks.
@@ -82,7 +91,11 @@ pub(crate) fn constructs_of_breadth_first(stack: &Stack) -> Vec<Construct> {
     let mut out = vec![stack.construct().clone()];
     let mut i = 0;
     while i < out.len() {
-        let children: Vec<Construct> = out[i].children().into_iter().filter(|x| !x.is_stack()).collect();
+        let children: Vec<Construct> = out[i]
+            .children()
+            .into_iter()
+            .filter(|x| !x.is_stack())
+            .collect();
         out.extend(children);
         i += 1;
     }
@@ -97,10 +110,17 @@ fn merge_section(
     body: Value,
     path: &str,
 ) -> Result<()> {
-    let entry = template.entry(section.to_string()).or_insert_with(|| Value::Object(Map::new()));
-    let Value::Object(sec) = entry else { return Ok(()) };
+    let entry = template
+        .entry(section.to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Value::Object(sec) = entry else {
+        return Ok(());
+    };
     if sec.contains_key(&key) {
-        let other = owners.get(&(section.to_string(), key.clone())).cloned().unwrap_or_default();
+        let other = owners
+            .get(&(section.to_string(), key.clone()))
+            .cloned()
+            .unwrap_or_default();
         return Err(Error::validation(
             path,
             format!(
@@ -134,7 +154,10 @@ pub(crate) fn render_template(stack: &Stack) -> Result<Value> {
             template.insert("Transform".into(), Value::String(transforms.remove(0)));
         }
         _ => {
-            template.insert("Transform".into(), Value::Array(transforms.into_iter().map(Value::String).collect()));
+            template.insert(
+                "Transform".into(),
+                Value::Array(transforms.into_iter().map(Value::String).collect()),
+            );
         }
     }
     if let Some(v) = &opts.template_format_version {
@@ -145,32 +168,51 @@ pub(crate) fn render_template(stack: &Stack) -> Result<Value> {
     }
     let mut owners = std::collections::HashMap::new();
     for el in elements_of(stack) {
-        let Some(fragment) = element::render(&el) else { continue };
+        let Some(fragment) = element::render(&el) else {
+            continue;
+        };
         let logical_id = stack.get_logical_id(&el)?;
         let mut ctx_el = ctx.clone();
         ctx_el.path = el.path().to_string();
         ctx_el.keep_nulls = true;
-        let mut body = crate::resolve::resolve(&fragment.body, &ctx_el).map_err(|e| with_path(e, el.path()))?;
+        let mut body = crate::resolve::resolve(&fragment.body, &ctx_el)
+            .map_err(|e| with_path(e, el.path()))?;
         element::apply_overrides(&el, &mut body, &ctx_el)?;
         crate::resolve::strip_nulls(&mut body);
-        if fragment.section == "Resources" {
-            if let Some(obj) = body.as_object_mut() {
-                if obj.get("Properties").and_then(Value::as_object).is_some_and(Map::is_empty) {
-                    obj.remove("Properties");
-                }
-            }
+        if fragment.section == "Resources"
+            && let Some(obj) = body.as_object_mut()
+            && obj
+                .get("Properties")
+                .and_then(Value::as_object)
+                .is_some_and(Map::is_empty)
+        {
+            obj.remove("Properties");
         }
-        merge_section(&mut template, &mut owners, fragment.section, logical_id, body, el.path())?;
+        merge_section(
+            &mut template,
+            &mut owners,
+            fragment.section,
+            logical_id,
+            body,
+            el.path(),
+        )?;
     }
     let resolved = crate::resolve::resolve(&Value::Object(template), &ctx)?;
-    stack.state().logical_ids.borrow().assert_all_renames_applied(stack.path())?;
+    stack
+        .state()
+        .logical_ids
+        .borrow()
+        .assert_all_renames_applied(stack.path())?;
     check_resource_count(stack, &resolved)?;
     Ok(resolved)
 }
 
 fn with_path(e: Error, path: &str) -> Error {
     match e {
-        Error::Resolve { message, .. } => Error::Resolve { path: path.to_string(), message },
+        Error::Resolve { message, .. } => Error::Resolve {
+            path: path.to_string(),
+            message,
+        },
         other => other,
     }
 }
@@ -181,13 +223,19 @@ fn check_resource_count(stack: &Stack, template: &Value) -> Result<()> {
         Some(Value::String(s)) => s.parse().unwrap_or(MAX_RESOURCES),
         _ => MAX_RESOURCES,
     };
-    let Some(resources) = template.get("Resources").and_then(Value::as_object) else { return Ok(()) };
+    let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
+        return Ok(());
+    };
     if max == 0 || resources.len() <= max {
         return Ok(());
     }
     let mut counts: Vec<(String, usize)> = Vec::new();
     for r in resources.values() {
-        let t = r.get("Type").and_then(Value::as_str).unwrap_or("undefined").to_string();
+        let t = r
+            .get("Type")
+            .and_then(Value::as_str)
+            .unwrap_or("undefined")
+            .to_string();
         match counts.iter_mut().find(|(x, _)| *x == t) {
             Some((_, n)) => *n += 1,
             None => counts.push((t, 1)),
@@ -218,7 +266,13 @@ pub(crate) fn synthesize(app: &App) -> Result<CloudAssembly> {
         .flat_map(|c| c.validate().into_iter().map(move |m| format!("[{c}] {m}")))
         .collect();
     if !errors.is_empty() {
-        return Err(Error::validation("", format!("Validation failed with the following errors:\n  {}", errors.join("\n  "))));
+        return Err(Error::validation(
+            "",
+            format!(
+                "Validation failed with the following errors:\n  {}",
+                errors.join("\n  ")
+            ),
+        ));
     }
     let mut rendered = Vec::new();
     for stack in stacks(&root) {

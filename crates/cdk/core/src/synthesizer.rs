@@ -42,10 +42,15 @@ pub struct SynthesizerProps {
 
 impl Default for SynthesizerProps {
     fn default() -> Self {
-        let role = |name: &str| format!("arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/cdk-${{Qualifier}}-{name}-${{AWS::AccountId}}-${{AWS::Region}}");
+        let role = |name: &str| {
+            format!(
+                "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/cdk-${{Qualifier}}-{name}-${{AWS::AccountId}}-${{AWS::Region}}"
+            )
+        };
         SynthesizerProps {
             qualifier: DEFAULT_QUALIFIER.into(),
-            file_assets_bucket_name: "cdk-${Qualifier}-assets-${AWS::AccountId}-${AWS::Region}".into(),
+            file_assets_bucket_name: "cdk-${Qualifier}-assets-${AWS::AccountId}-${AWS::Region}"
+                .into(),
             deploy_role_arn: role("deploy-role"),
             cloud_formation_execution_role: role("cfn-exec-role"),
             file_asset_publishing_role_arn: role("file-publishing-role"),
@@ -126,7 +131,10 @@ pub(crate) struct SynthesizerState {
 
 impl SynthesizerState {
     pub fn new(props: SynthesizerProps) -> Self {
-        SynthesizerState { props, file_assets: RefCell::default() }
+        SynthesizerState {
+            props,
+            file_assets: RefCell::default(),
+        }
     }
 }
 
@@ -145,7 +153,11 @@ pub(crate) fn specialize(template: &str, stack: &Stack, qualifier: &str) -> Stri
 }
 
 fn cfnify(s: &str) -> String {
-    if s.contains("${") { Fn::sub(s) } else { s.to_string() }
+    if s.contains("${") {
+        Fn::sub(s)
+    } else {
+        s.to_string()
+    }
 }
 
 /// The synthesizer of one stack (a handle; cheap to create).
@@ -197,12 +209,20 @@ impl DefaultStackSynthesizer {
         {
             let mut assets = self.stack.state().synthesizer.file_assets.borrow_mut();
             if !assets.iter().any(|a| a.hash == hash) {
-                assets.push(FileAssetEntry { source, hash: hash.clone(), object_key: object_key.clone() });
+                assets.push(FileAssetEntry {
+                    source,
+                    hash: hash.clone(),
+                    object_key: object_key.clone(),
+                });
             }
         }
         let bucket = self.bucket_name();
         let region = self.stack.region();
-        let region = if Token::is_unresolved(&region) { "${AWS::Region}".to_string() } else { region };
+        let region = if Token::is_unresolved(&region) {
+            "${AWS::Region}".to_string()
+        } else {
+            region
+        };
         let http = format!("https://s3.{region}.${{AWS::URLSuffix}}/{bucket}/{object_key}");
         let s3 = format!("s3://{bucket}/{object_key}");
         Ok(FileAssetLocation {
@@ -225,7 +245,9 @@ impl DefaultStackSynthesizer {
 
     /// Adds `BootstrapVersion` + `CheckBootstrapVersion` to the stack (idempotent).
     pub(crate) fn add_bootstrap_version_rule(&self) -> Result<()> {
-        if !self.props().generate_bootstrap_version_rule || self.stack.try_find_child("BootstrapVersion").is_some() {
+        if !self.props().generate_bootstrap_version_rule
+            || self.stack.try_find_child("BootstrapVersion").is_some()
+        {
             return Ok(());
         }
         let param = crate::CfnParameter::new(

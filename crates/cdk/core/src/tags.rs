@@ -35,8 +35,16 @@ const TAGGABLE: &[(&str, TagType, &str)] = &[
     ("AWS::ApiGateway::Stage", TagType::Standard, "Tags"),
     ("AWS::ApiGateway::UsagePlan", TagType::Standard, "Tags"),
     ("AWS::ApiGateway::VpcLink", TagType::Standard, "Tags"),
-    ("AWS::AutoScaling::AutoScalingGroup", TagType::AutoScalingGroup, "Tags"),
-    ("AWS::CertificateManager::Certificate", TagType::Standard, "Tags"),
+    (
+        "AWS::AutoScaling::AutoScalingGroup",
+        TagType::AutoScalingGroup,
+        "Tags",
+    ),
+    (
+        "AWS::CertificateManager::Certificate",
+        TagType::Standard,
+        "Tags",
+    ),
     ("AWS::DynamoDB::Table", TagType::Standard, "Tags"),
     ("AWS::EC2::SecurityGroup", TagType::Standard, "Tags"),
     ("AWS::EC2::VPC", TagType::Standard, "Tags"),
@@ -46,8 +54,16 @@ const TAGGABLE: &[(&str, TagType, &str)] = &[
     ("AWS::KMS::Key", TagType::Standard, "Tags"),
     ("AWS::Lambda::Function", TagType::Standard, "Tags"),
     ("AWS::Logs::LogGroup", TagType::Standard, "Tags"),
-    ("AWS::Route53::HealthCheck", TagType::Standard, "HealthCheckTags"),
-    ("AWS::Route53::HostedZone", TagType::Standard, "HostedZoneTags"),
+    (
+        "AWS::Route53::HealthCheck",
+        TagType::Standard,
+        "HealthCheckTags",
+    ),
+    (
+        "AWS::Route53::HostedZone",
+        TagType::Standard,
+        "HostedZoneTags",
+    ),
     ("AWS::S3::Bucket", TagType::Standard, "Tags"),
     ("AWS::SNS::Topic", TagType::Standard, "Tags"),
     ("AWS::SQS::Queue", TagType::Standard, "Tags"),
@@ -77,7 +93,12 @@ pub(crate) struct TagManager {
 
 impl TagManager {
     pub fn new(tag_type: TagType, property: &str) -> Self {
-        TagManager { tag_type, property: property.into(), tags: BTreeMap::new(), removed: BTreeMap::new() }
+        TagManager {
+            tag_type,
+            property: property.into(),
+            tags: BTreeMap::new(),
+            removed: BTreeMap::new(),
+        }
     }
 
     /// Reads the tags given in the resource properties.
@@ -85,7 +106,12 @@ impl TagManager {
         match value {
             Value::Array(items) => {
                 for item in items {
-                    let get = |a: &str, b: &str| item.get(a).or_else(|| item.get(b)).and_then(Value::as_str).map(str::to_string);
+                    let get = |a: &str, b: &str| {
+                        item.get(a)
+                            .or_else(|| item.get(b))
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    };
                     if let (Some(k), Some(v)) = (get("Key", "key"), get("Value", "value")) {
                         self.set(&k, &v, INITIAL_PRIORITY);
                     }
@@ -110,7 +136,8 @@ impl TagManager {
             return;
         }
         self.removed.remove(key);
-        self.tags.insert(key.to_string(), (value.to_string(), priority));
+        self.tags
+            .insert(key.to_string(), (value.to_string(), priority));
     }
 
     pub fn remove(&mut self, key: &str, priority: u32) {
@@ -128,7 +155,9 @@ impl TagManager {
         }
         let mut keys: Vec<&String> = self.tags.keys().collect();
         keys.sort_by(|a, b| crate::collate::locale_cmp(a, b));
-        let pairs = keys.into_iter().map(|k| (k.clone(), self.tags[k].0.clone()));
+        let pairs = keys
+            .into_iter()
+            .map(|k| (k.clone(), self.tags[k].0.clone()));
         Some(match self.tag_type {
             TagType::Map => Value::Object(pairs.map(|(k, v)| (k, Value::String(v))).collect()),
             TagType::AutoScalingGroup => Value::Array(
@@ -175,7 +204,9 @@ pub struct Tags {
 impl Tags {
     /// Tags for everything below `scope` (including `scope`).
     pub fn of(scope: &impl AsRef<Construct>) -> Tags {
-        Tags { scope: scope.as_ref().clone() }
+        Tags {
+            scope: scope.as_ref().clone(),
+        }
     }
 
     /// Adds a tag (priority 100) to every taggable resource below the scope, applied
@@ -188,7 +219,11 @@ impl Tags {
     pub fn add_with_priority(&self, key: &str, value: &str, priority: u32) {
         let (scope, key, value) = (self.scope.clone(), key.to_string(), value.to_string());
         self.scope.add_prepare_hook(move || {
-            for r in scope.find_all().iter().filter_map(CfnResource::from_construct) {
+            for r in scope
+                .find_all()
+                .iter()
+                .filter_map(CfnResource::from_construct)
+            {
                 r.with_tags(|t| t.set(&key, &value, priority));
             }
             Ok(())
@@ -199,7 +234,11 @@ impl Tags {
     pub fn remove(&self, key: &str) {
         let (scope, key) = (self.scope.clone(), key.to_string());
         self.scope.add_prepare_hook(move || {
-            for r in scope.find_all().iter().filter_map(CfnResource::from_construct) {
+            for r in scope
+                .find_all()
+                .iter()
+                .filter_map(CfnResource::from_construct)
+            {
                 r.with_tags(|t| t.remove(&key, DEFAULT_PRIORITY));
             }
             Ok(())
@@ -220,7 +259,9 @@ mod tests {
         t.set("zeta", "z", DEFAULT_PRIORITY);
         assert_eq!(
             t.render(),
-            Some(json!([{"Key": "alpha", "Value": "aspect"}, {"Key": "own", "Value": "1"}, {"Key": "zeta", "Value": "z"}]))
+            Some(
+                json!([{"Key": "alpha", "Value": "aspect"}, {"Key": "own", "Value": "1"}, {"Key": "zeta", "Value": "z"}])
+            )
         );
         let mut m = TagManager::new(TagType::Map, "Tags");
         assert_eq!(m.render(), None);
@@ -231,8 +272,14 @@ mod tests {
 
     #[test]
     fn insert_keeps_alphabetical_position() {
-        let mut m = json!({"BucketName": "x", "VersioningConfiguration": {}}).as_object().cloned().unwrap();
+        let mut m = json!({"BucketName": "x", "VersioningConfiguration": {}})
+            .as_object()
+            .cloned()
+            .unwrap();
         insert_sorted(&mut m, "Tags", json!([]));
-        assert_eq!(m.keys().collect::<Vec<_>>(), vec!["BucketName", "Tags", "VersioningConfiguration"]);
+        assert_eq!(
+            m.keys().collect::<Vec<_>>(),
+            vec!["BucketName", "Tags", "VersioningConfiguration"]
+        );
     }
 }

@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn golden_vectors_from_aws_cdk() {
         assert_eq!(id("MyBucket/Resource"), "MyBucketF68F3FF0");
-        assert_eq!(id("Rootski-FastAPI-Lambda/Resource"), "RootskiFastAPILambdaD3EDB025");
+        assert_eq!(
+            id("Rootski-FastAPI-Lambda/Resource"),
+            "RootskiFastAPILambdaD3EDB025"
+        );
         assert_eq!(
             id("Rootski-FastAPI-Lambda/ServiceRole/Resource"),
             "RootskiFastAPILambdaServiceRole6CFF72E7"
@@ -113,7 +116,10 @@ mod tests {
     #[test]
     fn duplicates_and_resource_are_hidden_from_the_human_part() {
         let got = id("Bucket/Bucket/Resource");
-        assert!(got.starts_with("Bucket") && got.len() == "Bucket".len() + 8, "{got}");
+        assert!(
+            got.starts_with("Bucket") && got.len() == "Bucket".len() + 8,
+            "{got}"
+        );
         let got = id("FooBar/Bar/Baz");
         assert!(got.starts_with("FooBarBaz"), "{got}");
     }

@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use cdk::{
-    App, AppProps, CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnOutputProps, CfnParameter, CfnParameterProps,
-    CfnResource, Construct, ContextProvider, Environment, FileAssetPackaging, FileAssetSource, Fn, GetContextValueOptions,
-    RemovalPolicy, Stack, StackProps, Tags,
+    App, AppProps, CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnOutputProps, CfnParameter,
+    CfnParameterProps, CfnResource, Construct, ContextProvider, Environment, FileAssetPackaging,
+    FileAssetSource, Fn, GetContextValueOptions, RemovalPolicy, Stack, StackProps, Tags,
 };
 use serde_json::{Value, json};
 
@@ -20,13 +20,21 @@ fn fixtures() -> PathBuf {
 
 /// The tree of core-example.js.
 fn build(outdir: &Path) -> cdk::Result<App> {
-    let app = App::new(AppProps { outdir: Some(outdir.to_path_buf()), read_environment: false, ..Default::default() })?;
+    let app = App::new(AppProps {
+        outdir: Some(outdir.to_path_buf()),
+        read_environment: false,
+        ..Default::default()
+    })?;
     let stack = Stack::new(
         &app,
         "ExampleStack",
         StackProps {
             description: Some("cdk core example".into()),
-            tags: [("project".to_string(), "rootski".to_string()), ("team".into(), "core".into())].into(),
+            tags: [
+                ("project".to_string(), "rootski".to_string()),
+                ("team".into(), "core".into()),
+            ]
+            .into(),
             ..Default::default()
         },
     )?;
@@ -65,7 +73,12 @@ fn build(outdir: &Path) -> cdk::Result<App> {
         &stack,
         "RoleUrl",
         CfnOutputProps {
-            value: format!("arn:{}:iam::{}:role/{}", stack.partition(), stack.account(), role.ref_()),
+            value: format!(
+                "arn:{}:iam::{}:role/{}",
+                stack.partition(),
+                stack.account(),
+                role.ref_()
+            ),
             ..Default::default()
         },
     )?;
@@ -74,7 +87,10 @@ fn build(outdir: &Path) -> cdk::Result<App> {
         &app,
         "EnvStack",
         StackProps {
-            env: Some(Environment { account: Some("123456789012".into()), region: Some("eu-west-1".into()) }),
+            env: Some(Environment {
+                account: Some("123456789012".into()),
+                region: Some("eu-west-1".into()),
+            }),
             stack_name: Some("env-stack-name".into()),
             ..Default::default()
         },
@@ -83,7 +99,12 @@ fn build(outdir: &Path) -> cdk::Result<App> {
     let svc = Construct::new(&group, "ServiceRole")?;
     // L1s render every property key in alphabetical order (None as null), so overrides
     // land where CDK's L1 classes put them.
-    let r = CfnResource::new(&svc, "Resource", "AWS::IAM::Role", json!({"AssumeRolePolicyDocument": {"Statement": []}}))?;
+    let r = CfnResource::new(
+        &svc,
+        "Resource",
+        "AWS::IAM::Role",
+        json!({"AssumeRolePolicyDocument": {"Statement": []}}),
+    )?;
     let f = CfnResource::new(
         &group,
         "Resource",
@@ -105,17 +126,31 @@ fn build(outdir: &Path) -> cdk::Result<App> {
             ..Default::default()
         },
     )?;
-    let c = CfnCondition::new(&env, "IsProd", Some(Fn::condition_equals(p.value_as_string(), "prod")))?;
+    let c = CfnCondition::new(
+        &env,
+        "IsProd",
+        Some(Fn::condition_equals(p.value_as_string(), "prod")),
+    )?;
     let sizes = json!({"prod": {"mem": 512}, "dev": {"mem": 128}});
-    CfnMapping::new(&env, "Sizes", sizes.as_object().cloned().unwrap_or_default())?;
+    CfnMapping::new(
+        &env,
+        "Sizes",
+        sizes.as_object().cloned().unwrap_or_default(),
+    )?;
     f.set_condition(&c);
-    f.add_property_override("MemorySize", json!(Fn::find_in_map("Sizes", &p.value_as_string(), "mem")));
+    f.add_property_override(
+        "MemorySize",
+        json!(Fn::find_in_map("Sizes", &p.value_as_string(), "mem")),
+    );
     f.add_override("Properties.Environment.Variables.X", json!("y"));
     let zone = ContextProvider::get_value(
         &env,
         GetContextValueOptions {
             provider: "hosted-zone".into(),
-            props: json!({"domainName": "rootski.io", "privateZone": false}).as_object().cloned().unwrap_or_default(),
+            props: json!({"domainName": "rootski.io", "privateZone": false})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
             dummy_value: json!({"Id": "DUMMY", "Name": "rootski.io."}),
             ..Default::default()
         },
@@ -137,7 +172,7 @@ fn build(outdir: &Path) -> cdk::Result<App> {
         }),
     )?;
     env.add_dependency(&stack, None)?;
-    assert_eq!(f.logical_id().is_empty(), false);
+    assert!(!f.logical_id().is_empty());
     Ok(app)
 }
 
@@ -162,7 +197,14 @@ fn normalize(v: &mut Value) {
                 normalize(&mut val);
                 let key = normalize_str(&k);
                 let key = match key.rsplit_once('-') {
-                    Some((env, h)) if h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit()) && env.contains("current_") || env.ends_with("eu-west-1") && h.len() == 8 => format!("{env}-<DEST>"),
+                    Some((env, h))
+                        if h.len() == 8
+                            && h.bytes().all(|b| b.is_ascii_hexdigit())
+                            && env.contains("current_")
+                            || env.ends_with("eu-west-1") && h.len() == 8 =>
+                    {
+                        format!("{env}-<DEST>")
+                    }
                     _ => key,
                 };
                 if key == "path" && val.as_str().is_some_and(|p| p.contains("asset")) {
@@ -180,7 +222,11 @@ fn normalize_str(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < s.len() {
-        if i + 64 <= s.len() && s.is_char_boundary(i + 64) && is_hex64(&s[i..i + 64]) && !s[i..i + 64].bytes().all(|b| b == b'f') {
+        if i + 64 <= s.len()
+            && s.is_char_boundary(i + 64)
+            && is_hex64(&s[i..i + 64])
+            && !s[i..i + 64].bytes().all(|b| b == b'f')
+        {
             out.push_str("<HASH>");
             i += 64;
         } else {
@@ -217,23 +263,56 @@ fn synthesizes_what_aws_cdk_synthesizes() {
     let assembly = app.synth().unwrap();
     let reference = fixtures().join("example");
     // Templates without assets are byte-identical (CDK's 1-space JSON).
-    assert_eq!(read(&tmp, "ExampleStack.template.json"), read(&reference, "ExampleStack.template.json"));
-    assert_eq!(read(&tmp, "EnvStack.template.json"), read(&reference, "EnvStack.template.json"));
+    assert_eq!(
+        read(&tmp, "ExampleStack.template.json"),
+        read(&reference, "ExampleStack.template.json")
+    );
+    assert_eq!(
+        read(&tmp, "EnvStack.template.json"),
+        read(&reference, "EnvStack.template.json")
+    );
     assert_eq!(read(&tmp, "cdk.out"), read(&reference, "cdk.out"));
-    for name in ["manifest.json", "ExampleStack.assets.json", "EnvStack.assets.json", "ExampleStack.metadata.json", "EnvStack.metadata.json"] {
+    for name in [
+        "manifest.json",
+        "ExampleStack.assets.json",
+        "EnvStack.assets.json",
+        "ExampleStack.metadata.json",
+        "EnvStack.metadata.json",
+    ] {
         compare_json(name, &tmp, &reference);
     }
     let tree: Value = serde_json::from_str(&read(&tmp, "tree.json")).unwrap();
-    assert_eq!(tree["tree"]["children"]["EnvStack"]["children"]["Rootski-FastAPI-Lambda"]["path"], "EnvStack/Rootski-FastAPI-Lambda");
-    assert!(tmp.join(format!("asset.{}", "f".repeat(64))).join("sub/b.txt").is_file());
-    assert_eq!(assembly.stack_by_name("env-stack-name").map(|s| s.artifact_id.as_str()), Some("EnvStack"));
+    assert_eq!(
+        tree["tree"]["children"]["EnvStack"]["children"]["Rootski-FastAPI-Lambda"]["path"],
+        "EnvStack/Rootski-FastAPI-Lambda"
+    );
+    assert!(
+        tmp.join(format!("asset.{}", "f".repeat(64)))
+            .join("sub/b.txt")
+            .is_file()
+    );
+    assert_eq!(
+        assembly
+            .stack_by_name("env-stack-name")
+            .map(|s| s.artifact_id.as_str()),
+        Some("EnvStack")
+    );
 
     // Byte-identical on a second synthesis of the same tree.
     let tmp2 = tmp.with_extension("again");
     let _ = std::fs::remove_dir_all(&tmp2);
     build(&tmp2).unwrap().synth().unwrap();
-    for name in ["manifest.json", "EnvStack.template.json", "EnvStack.assets.json", "tree.json"] {
-        assert_eq!(read(&tmp, name), read(&tmp2, name), "{name} is not deterministic");
+    for name in [
+        "manifest.json",
+        "EnvStack.template.json",
+        "EnvStack.assets.json",
+        "tree.json",
+    ] {
+        assert_eq!(
+            read(&tmp, name),
+            read(&tmp2, name),
+            "{name} is not deterministic"
+        );
     }
     let _ = std::fs::remove_dir_all(&tmp);
     let _ = std::fs::remove_dir_all(&tmp2);

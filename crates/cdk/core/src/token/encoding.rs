@@ -130,7 +130,11 @@ mod tests {
 
     #[test]
     fn split_mixed_strings() {
-        let s = format!("arn:{}:x{}", string_marker("AWS.Partition", 3), string_marker("T", 12));
+        let s = format!(
+            "arn:{}:x{}",
+            string_marker("AWS.Partition", 3),
+            string_marker("T", 12)
+        );
         assert_eq!(
             split_string(&s),
             vec![
@@ -141,7 +145,10 @@ mod tests {
             ]
         );
         assert_eq!(split_string("plain"), vec![Fragment::Literal("plain")]);
-        assert_eq!(split_string("${Token[oops]}"), vec![Fragment::Literal("${Token[oops]}")]);
+        assert_eq!(
+            split_string("${Token[oops]}"),
+            vec![Fragment::Literal("${Token[oops]}")]
+        );
     }
 
     #[test]

@@ -47,7 +47,10 @@ impl Fn {
         if !Token::is_unresolved_list(list) {
             return list.get(index).cloned();
         }
-        Some(Token::as_string(Intrinsic::Select(Value::from(index), list_value(list))))
+        Some(Token::as_string(Intrinsic::Select(
+            Value::from(index),
+            list_value(list),
+        )))
     }
 
     /// `Fn::Split`. A literal source is split right away (as CDK does).
@@ -55,7 +58,10 @@ impl Fn {
         if !Token::is_unresolved(source) {
             return source.split(delimiter).map(str::to_string).collect();
         }
-        Token::as_list(Intrinsic::Split(delimiter.to_string(), Value::String(source.into())))
+        Token::as_list(Intrinsic::Split(
+            delimiter.to_string(),
+            Value::String(source.into()),
+        ))
     }
 
     /// `Fn::Split` of a token whose length is known: a list of `Fn::Select` tokens
@@ -68,7 +74,10 @@ impl Fn {
         (0..assumed_length)
             .map(|i| {
                 let list = Intrinsic::Split(delimiter.to_string(), split.clone());
-                Token::as_string(Intrinsic::Select(Value::from(i), Value::Array(vec![Value::String(Token::as_list(list).remove(0))])))
+                Token::as_string(Intrinsic::Select(
+                    Value::from(i),
+                    Value::Array(vec![Value::String(Token::as_list(list).remove(0))]),
+                ))
             })
             .collect()
     }
@@ -80,7 +89,9 @@ impl Fn {
 
     /// `Fn::ImportValue`.
     pub fn import_value(shared_value_to_import: &str) -> String {
-        Token::as_string(Intrinsic::ImportValue(Value::String(shared_value_to_import.into())))
+        Token::as_string(Intrinsic::ImportValue(Value::String(
+            shared_value_to_import.into(),
+        )))
     }
 
     /// `Fn::FindInMap`.
@@ -138,7 +149,10 @@ impl Fn {
 
     /// `{"Fn::Contains": [list, value]}` rule expression.
     pub fn condition_contains(list: &[String], value: &str) -> Value {
-        Token::as_any(Intrinsic::Contains(list_value(list), Value::String(value.into())))
+        Token::as_any(Intrinsic::Contains(
+            list_value(list),
+            Value::String(value.into()),
+        ))
     }
 
     /// `{"Ref": logicalName}` for a name (parameter, pseudo parameter, resource id).
@@ -148,7 +162,10 @@ impl Fn {
 
     /// `{"Fn::GetAtt": [logicalName, attribute]}` for a fixed logical name.
     pub fn get_att(logical_name: &str, attribute: &str) -> String {
-        Token::as_string(Intrinsic::GetAtt(RefTarget::Name(logical_name.into()), attribute.into()))
+        Token::as_string(Intrinsic::GetAtt(
+            RefTarget::Name(logical_name.into()),
+            attribute.into(),
+        ))
     }
 }
 
@@ -195,7 +212,9 @@ impl Aws {
     }
     /// `{"Ref": "AWS::NotificationARNs"}` (a list).
     pub fn notification_arns() -> Vec<String> {
-        Token::as_list(Intrinsic::Ref(RefTarget::Name("AWS::NotificationARNs".into())))
+        Token::as_list(Intrinsic::Ref(RefTarget::Name(
+            "AWS::NotificationARNs".into(),
+        )))
     }
     /// `{"Ref": "AWS::NoValue"}`: removes the property it is assigned to.
     pub fn no_value() -> String {
@@ -210,18 +229,24 @@ pub struct Lazy;
 impl Lazy {
     /// A string computed at synthesis.
     pub fn string(producer: impl std::ops::Fn() -> String + 'static) -> String {
-        Token::as_string(Intrinsic::Lazy(Rc::new(move || Ok(Value::String(producer())))))
+        Token::as_string(Intrinsic::Lazy(Rc::new(move || {
+            Ok(Value::String(producer()))
+        })))
     }
 
     /// A number computed at synthesis.
     pub fn number(producer: impl std::ops::Fn() -> f64 + 'static) -> f64 {
-        Token::as_number(Intrinsic::Lazy(Rc::new(move || Ok(Value::from(producer())))))
+        Token::as_number(Intrinsic::Lazy(Rc::new(move || {
+            Ok(Value::from(producer()))
+        })))
     }
 
     /// A list of strings computed at synthesis.
     pub fn list(producer: impl std::ops::Fn() -> Vec<String> + 'static) -> Vec<String> {
         Token::as_list(Intrinsic::Lazy(Rc::new(move || {
-            Ok(Value::Array(producer().into_iter().map(Value::String).collect()))
+            Ok(Value::Array(
+                producer().into_iter().map(Value::String).collect(),
+            ))
         })))
     }
 

@@ -62,7 +62,9 @@ impl Token {
     pub fn is_unresolved_value(value: &Value) -> bool {
         match value {
             Value::String(s) => encoding::is_unresolved(s),
-            Value::Number(n) => n.as_f64().is_some_and(|x| n.is_f64() && Self::is_unresolved_number(x)),
+            Value::Number(n) => n
+                .as_f64()
+                .is_some_and(|x| n.is_f64() && Self::is_unresolved_number(x)),
             Value::Array(a) => a.iter().any(Self::is_unresolved_value),
             Value::Object(o) => o
                 .iter()
@@ -101,14 +103,20 @@ mod tests {
     fn encodings_are_detected_and_reversible() {
         let s = Aws::account_id();
         assert!(Token::is_unresolved(&s));
-        assert!(matches!(Token::reverse(&s), Some(Intrinsic::Ref(RefTarget::Name(n))) if n == "AWS::AccountId"));
+        assert!(
+            matches!(Token::reverse(&s), Some(Intrinsic::Ref(RefTarget::Name(n))) if n == "AWS::AccountId")
+        );
         assert!(Token::reverse(&format!("x{s}")).is_none());
         let l = Aws::notification_arns();
         assert!(Token::is_unresolved_list(&l));
         assert!(Token::reverse_list(&l).is_some());
         let n = Token::as_number(Intrinsic::Ref(RefTarget::Name("P".into())));
         assert!(Token::is_unresolved_number(n));
-        assert!(Token::is_unresolved_value(&serde_json::json!({"a": [1, n]})));
-        assert!(!Token::is_unresolved_value(&serde_json::json!({"a": [1, "x"]})));
+        assert!(Token::is_unresolved_value(
+            &serde_json::json!({"a": [1, n]})
+        ));
+        assert!(!Token::is_unresolved_value(
+            &serde_json::json!({"a": [1, "x"]})
+        ));
     }
 }
