@@ -10,9 +10,11 @@ use crate::config::{ConfigError, Environment, Settings};
 pub fn init_tracing(settings: &Settings) -> Result<(), ConfigError> {
     let filter = EnvFilter::try_new(settings.log_level.as_directive())
         .map_err(|err| ConfigError::Logging(err.to_string()))?;
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(colours);
     let result = match settings.environment {
         Environment::Prod => builder
             .json()

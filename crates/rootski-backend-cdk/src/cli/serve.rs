@@ -1,10 +1,174 @@
-//! `rootski serve` (being written).
+//! `rootski serve`: the API on a TCP port, over the embedded store.
+//!
+//! Settings come from `ROOTSKI__*` variables and the optional YAML file
+//! (`rootski_api::Settings`); the flags here override them. On a fresh clone the
+//! embedded store is created and seeded with the bundled open dataset, so
+//! `GET /search/при` answers with no other set-up step.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rootski_api::auth::Jwks;
+use rootski_api::config::StoreKind;
+use rootski_api::import::{Progress, SeedOutcome, open_seeded_store};
+use rootski_api::store::Store;
+use rootski_api::{AppState, Settings, router, serve, shutdown_signal};
+
+/// Every variable `rootski serve` reads, shown under `--help`.
+const ENVIRONMENT_HELP: &str = "\
+Environment (flags win over variables, variables over the YAML file, the file over defaults;
+names are case-insensitive):
+  ROOTSKI__CONFIG_FILE_PATH           YAML file with the same settings as keys (port: 3333, ...)
+  ROOTSKI__HOST                       address to listen on [default: 127.0.0.1]
+  ROOTSKI__PORT                       port to listen on, 0 = any free port [default: 3333]
+  ROOTSKI__STORE                      embedded | dynamodb [default: embedded]
+  ROOTSKI__DB                         embedded store file [default: rootski.sqlite3]
+  ROOTSKI__DYNAMO_TABLE_NAME          DynamoDB table [default: rootski-table]
+  ROOTSKI__ENVIRONMENT                dev | prod (prod logs JSON lines) [default: dev]
+  ROOTSKI__LOG_LEVEL                  error | warning | info | debug | trace [default: info]
+  ROOTSKI__COGNITO_AWS_REGION         user pool region (part of the trusted token issuer)
+  ROOTSKI__COGNITO_USER_POOL_ID       user pool id (part of the trusted token issuer)
+  ROOTSKI__COGNITO_WEB_CLIENT_ID      the app client tokens must be issued for
+  ROOTSKI__COGNITO_JWKS_PATH          read the pool's JWKS from this file instead of Cognito
+  ROOTSKI__COGNITO_JWKS_JSON          the pool's JWKS inline
+  ROOTSKI__DOMAIN                     frontend domain; https://<domain> may call the API [default: www.rootski.io]
+  ROOTSKI__S3_STATIC_SITE_ORIGIN      static-site origin allowed by CORS
+  ROOTSKI__EXTRA_ALLOWED_CORS_ORIGINS more CORS origins: JSON list or comma list
+  ROOTSKI__STATIC_ASSETS_DIR          where morphemes.json is written once built
+  ROOTSKI__OBJECT_CACHE_BUCKET_NAME   the stack's cache bucket (informational)
+  ROOTSKI__FETCH_VALUES_FROM_AWS_SSM  true: warn that SSM is not read here; set the Cognito values directly
+
+Without Cognito settings the API serves everyone as the anonymous user and refuses every
+bearer token. A wrong value stops start-up with the variable's name.";
+
+/// Which store serves the data.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StoreArg {
+    /// The embedded SQLite store (no server needed).
+    Embedded,
+    /// A DynamoDB table.
+    Dynamodb,
+}
 
 /// Arguments of `rootski serve`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_long_help = ENVIRONMENT_HELP, after_help = "See --help for the ROOTSKI__* environment variables.")]
+pub struct Args {
+    /// Address to listen on [env: ROOTSKI__HOST] [default: 127.0.0.1]
+    #[arg(long, value_name = "ADDRESS")]
+    pub host: Option<String>,
+    /// Port to listen on; 0 picks a free one [env: ROOTSKI__PORT] [default: 3333]
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Store holding the data [env: ROOTSKI__STORE] [default: embedded]
+    #[arg(long, value_enum)]
+    pub store: Option<StoreArg>,
+    /// File of the embedded store, created and seeded if absent [env: ROOTSKI__DB] [default: rootski.sqlite3]
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
 
-/// Runs `rootski serve`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`rootski serve` is not implemented yet")
+impl Args {
+    /// Settings from the environment and file, overridden by the flags given.
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let mut settings = Settings::from_env_and_file()?;
+        if let Some(host) = &self.host {
+            settings.host = host.clone();
+        }
+        if let Some(port) = self.port {
+            settings.port = port;
+        }
+        if let Some(store) = self.store {
+            settings.store = match store {
+                StoreArg::Embedded => StoreKind::Embedded,
+                StoreArg::Dynamodb => StoreKind::Dynamodb,
+            };
+        }
+        if let Some(db) = &self.db {
+            settings.db = db.clone();
+        }
+        Ok(settings)
+    }
+}
+
+/// Runs `rootski serve` until Ctrl-C or SIGTERM.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let settings = args.settings()?;
+    rootski_api::telemetry::init_tracing(&settings)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve_until_stopped(settings))
+}
+
+async fn serve_until_stopped(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let jwks = Jwks::from_settings(&settings).await?;
+    let address = format!("{}:{}", settings.host, settings.port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| {
+            format!("cannot listen on {address} (set --host/--port or ROOTSKI__HOST/ROOTSKI__PORT)")
+        })?;
+    let local = listener
+        .local_addr()
+        .context("listening socket has no address")?;
+    let state = AppState::new(settings, store, jwks);
+    eprintln!("rootski API listening on http://{local} (docs: http://{local}/docs)");
+    serve(listener, router(state), shutdown_signal())
+        .await
+        .context("server failed")?;
+    eprintln!("rootski API stopped");
+    Ok(())
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    match settings.store {
+        StoreKind::Embedded => {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} items")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            let progress = |event: Progress| match event {
+                Progress::Reading { source } => {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    bar.set_message(format!("seeding the embedded store: reading {source}"));
+                }
+                Progress::Validated { total, .. } => {
+                    bar.set_length(total);
+                    bar.set_message("seeding the embedded store: writing");
+                }
+                Progress::Written { written, total } => {
+                    bar.set_length(total);
+                    bar.set_position(written);
+                }
+            };
+            let (store, outcome) = open_seeded_store(&settings.db, &progress)
+                .await
+                .with_context(|| {
+                    format!(
+                        "cannot prepare the embedded store at {}",
+                        settings.db.display()
+                    )
+                })?;
+            bar.finish_and_clear();
+            if let SeedOutcome::Seeded(report) = outcome {
+                eprintln!(
+                    "seeded {} with the bundled open dataset ({} items)",
+                    settings.db.display(),
+                    report.items
+                );
+            }
+            Ok(Arc::new(store))
+        }
+        StoreKind::Dynamodb => anyhow::bail!(
+            "the DynamoDB store is not available in this build; use --store embedded (or ROOTSKI__STORE=embedded)"
+        ),
+    }
 }
