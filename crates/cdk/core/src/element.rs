@@ -88,23 +88,18 @@ pub(crate) fn logical_id_override(c: &Construct) -> Option<String> {
     element_state(c).and_then(|s| s.logical_id_override.borrow().clone())
 }
 
-/// CloudFormation's logical id rule, as CDK checks it.
+/// CDK's logical id rule (`/^[A-Za-z0-9]{1,255}$/`), checked for every final id.
 pub(crate) fn validate_logical_id(path: &str, id: &str) -> Result<()> {
-    let mut chars = id.chars();
-    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && id.len() >= 2
-        && id.len() <= 255
-        && chars.all(|c| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::validation(
-            path,
-            format!(
-                "Logical ID must adhere to the regular expression: /^[A-Za-z][A-Za-z0-9]{{1,254}}$/, got '{id}'"
-            ),
-        ))
+    if !id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Ok(());
     }
+    Err(Error::validation(
+        path,
+        format!(
+            "Logical ID must adhere to the regular expression: /^[A-Za-z0-9]{{1,255}}$/, got '{id}'; \
+             use only letters and digits"
+        ),
+    ))
 }
 
 /// `{"Ref": <element>}` as a string token.

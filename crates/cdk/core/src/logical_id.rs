@@ -13,24 +13,49 @@ use crate::{Error, Result};
 pub(crate) struct LogicalIds {
     renames: BTreeMap<String, String>,
     used: BTreeSet<String>,
+    reverse: BTreeMap<String, String>,
+    errors: Vec<String>,
 }
 
 impl LogicalIds {
+    /// Registers a rename; a second rename of the same id is reported at synthesis.
     pub fn add_rename(&mut self, old_id: &str, new_id: &str) {
+        if self.renames.contains_key(old_id) {
+            self.errors.push(format!(
+                "A rename has already been registered for '{old_id}'; call rename_logical_id once per id"
+            ));
+            return;
+        }
         self.renames.insert(old_id.to_string(), new_id.to_string());
     }
 
-    pub fn apply_rename(&mut self, old_id: &str) -> String {
-        match self.renames.get(old_id) {
+    /// The final id for an allocated one; two different allocated ids renamed to the
+    /// same final id is an error (CDK's "Two objects have been assigned the same
+    /// Logical ID").
+    pub fn apply_rename(&mut self, old_id: &str) -> Result<String, String> {
+        let new_id = match self.renames.get(old_id) {
             Some(new_id) => {
                 self.used.insert(old_id.to_string());
                 new_id.clone()
             }
             None => old_id.to_string(),
+        };
+        if let Some(prev) = self.reverse.get(&new_id) {
+            if prev != old_id {
+                return Err(format!(
+                    "Two objects have been assigned the same Logical ID: '{prev}' and '{old_id}' are now both named '{new_id}'; rename one of them"
+                ));
+            }
+        } else {
+            self.reverse.insert(new_id.clone(), old_id.to_string());
         }
+        Ok(new_id)
     }
 
     pub fn assert_all_renames_applied(&self, stack_path: &str) -> Result<()> {
+        if let Some(e) = self.errors.first() {
+            return Err(Error::validation(stack_path, e.clone()));
+        }
         let unused: Vec<&str> = self
             .renames
             .keys()
@@ -59,8 +84,12 @@ mod tests {
         let mut l = LogicalIds::default();
         l.add_rename("A", "B");
         l.add_rename("C", "D");
-        assert_eq!(l.apply_rename("A"), "B");
-        assert_eq!(l.apply_rename("X"), "X");
+        assert_eq!(l.apply_rename("A").unwrap(), "B");
+        assert_eq!(l.apply_rename("X").unwrap(), "X");
+        assert!(
+            l.apply_rename("B").is_err(),
+            "B is taken by the rename of A"
+        );
         let err = l.assert_all_renames_applied("S").unwrap_err().to_string();
         assert!(err.contains("not found: C"), "{err}");
     }

@@ -407,7 +407,8 @@ impl Stack {
             .state()
             .logical_ids
             .borrow_mut()
-            .apply_rename(&allocated);
+            .apply_rename(&allocated)
+            .map_err(|m| Error::validation(element.path(), m))?;
         crate::element::validate_logical_id(element.path(), &id)?;
         Ok(id)
     }
