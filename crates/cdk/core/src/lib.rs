@@ -20,6 +20,28 @@
 //! - Context lookups: [`ContextProvider::get_value`] (CDK key format, `missing`).
 //!
 //! # For construct authors (the `cdk-aws` seam)
+//! - Handles are cheap `Rc` clones; equality is identity. [`App`], [`Stack`],
+//!   [`CfnResource`], [`CfnOutput`]... deref to [`Construct`] and implement
+//!   `AsRef<Construct>`, so every `scope` parameter is `&impl AsRef<Construct>`.
+//! - A construct tree lives on one thread (tokens are registered per thread).
+//! - L1 properties are a `serde_json::Value` object: serialize your typed struct with
+//!   all keys in alphabetical order and `None` as `null` (no `skip_serializing_if`):
+//!   nulls are dropped after overrides are merged, so `add_property_override` lands
+//!   where aws-cdk-lib's L1 classes put it. Tokens travel inside strings/lists/numbers.
+//! - Tag property of known taggable types (see [`tags::tag_format`]) is rendered by
+//!   the resource's tag manager (sorted by key, `Tags::of(scope).add` wins over the
+//!   initial tags); declare others with [`CfnResource::set_tag_format`].
+//! - L2 rendering that depends on later calls: put a [`Lazy::any`] in the property,
+//!   or register [`Construct::add_prepare_hook`] (runs at synthesis, pre-order).
+//! - Logical ids: [`Stack::get_logical_id`], [`CfnElement::logical_id`] (token),
+//!   [`CfnElement::override_logical_id`], [`Stack::rename_logical_id`].
+//! - Assets: `stack.synthesizer().add_file_asset(FileAssetSource { .. })` →
+//!   [`FileAssetLocation`] (`bucket_name` is a `Fn::Sub` token when agnostic,
+//!   `object_key` = `<hash>.zip`); the hash equals aws-cdk-lib's asset hash;
+//!   [`assets::zip_directory`] makes byte-identical zips.
+//! - Context lookups: [`ContextProvider::get_value`]; context files:
+//!   [`context::load_context`] + [`context::parse_context_arg`] into [`AppProps::context`].
+//!
 //! ```
 //! use cdk::{App, AppProps, CfnResource, CfnOutput, CfnOutputProps, Stack, StackProps, RemovalPolicy, Fn};
 //! use serde_json::json;
@@ -33,8 +55,14 @@
 //! assert_eq!(stack.get_logical_id(&cfn).unwrap(), "MyBucketF68F3FF0");
 //! ```
 //!
-//! AWS::CDK::Metadata (the analytics resource) is never emitted: it only carries
-//! usage telemetry, and matching CDK's gzip'd module list is meaningless for us.
+//! # Deliberate differences from aws-cdk-lib
+//! - `AWS::CDK::Metadata` (the analytics resource) is never emitted: it only carries
+//!   usage telemetry. Likewise the `aws:cdk:creationStack` metadata (JS stack traces),
+//!   the feature-flag report artifact, `minimumCliVersion` and `validation-report.json`.
+//! - Path metadata (`aws:cdk:path`) is on by default, as under the CDK CLI.
+//! - Cross-stack references, nested stacks, `export_value`, `format_arn`/`split_arn`
+//!   and `regional_fact` are the follow-up issue; a cross-stack reference is an error
+//!   naming both stacks.
 
 #![warn(missing_docs)]
 
@@ -60,7 +88,7 @@ pub mod token;
 pub mod uniqueid;
 
 pub use app::{App, AppProps, CONTEXT_ENV, OUTDIR_ENV, PATH_METADATA_CONTEXT};
-pub use assembly::{CloudAssembly, StackArtifact};
+pub use assembly::{CDK_VERSION, CloudAssembly, SCHEMA_VERSION, StackArtifact};
 pub use cfn_resource::CfnResource;
 pub use construct::{Construct, MetadataEntry};
 pub use context::{ContextProvider, GetContextValueOptions, GetContextValueResult};

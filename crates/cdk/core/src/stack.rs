@@ -359,6 +359,45 @@ impl Stack {
             .borrow_mut()
             .insert(key.to_string(), value.to_string());
     }
+    /// The availability zones of the stack's environment (CDK's `availabilityZones`):
+    /// agnostic stacks get `[Fn::Select(0, Fn::GetAZs("")), Fn::Select(1, ...)]` (or
+    /// the `aws:cdk:availability-zones:fallback` context); concrete ones look up the
+    /// `availability-zones` context provider (dummy `dummy1a..c`, reported missing).
+    pub fn availability_zones(&self) -> Result<Vec<String>> {
+        if Token::is_unresolved(&self.account()) || Token::is_unresolved(&self.region()) {
+            if let Some(Value::Array(v)) =
+                self.try_get_context("aws:cdk:availability-zones:fallback")
+            {
+                return Ok(v
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect());
+            }
+            let azs = crate::Fn::get_azs("");
+            return Ok((0..2).filter_map(|i| crate::Fn::select(i, &azs)).collect());
+        }
+        let got = crate::ContextProvider::get_value(
+            self,
+            crate::GetContextValueOptions {
+                provider: "availability-zones".into(),
+                dummy_value: serde_json::json!(["dummy1a", "dummy1b", "dummy1c"]),
+                ..Default::default()
+            },
+        )?;
+        match got.value {
+            Value::Array(v) => Ok(v
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()),
+            other => Err(Error::validation(
+                self.path(),
+                format!(
+                    "Provider availability-zones expects a list, got {other}; fix the value in cdk.context.json"
+                ),
+            )),
+        }
+    }
+
     /// Whether this is a nested stack (nested stacks are a follow-up; always false).
     pub fn nested(&self) -> bool {
         false

@@ -528,3 +528,23 @@ fn overrides_and_deletions() {
     );
     cleanup(&app);
 }
+
+#[test]
+fn availability_zones() {
+    let app = app("azs");
+    let agnostic = Stack::new(&app, "Agnostic", StackProps::default()).unwrap();
+    let azs = agnostic.availability_zones().unwrap();
+    assert_eq!(
+        agnostic.resolve(&json!(azs)).unwrap(),
+        json!([{"Fn::Select": [0, {"Fn::GetAZs": ""}]}, {"Fn::Select": [1, {"Fn::GetAZs": ""}]}])
+    );
+    let concrete = env_stack(&app, "Concrete");
+    assert_eq!(
+        concrete.availability_zones().unwrap(),
+        vec!["dummy1a", "dummy1b", "dummy1c"]
+    );
+    assert_eq!(
+        concrete.missing_context()[0].key,
+        "availability-zones:account=123456789012:region=us-east-1"
+    );
+}
