@@ -67,6 +67,7 @@
 #![warn(missing_docs)]
 
 mod app;
+mod arn;
 mod assembly;
 pub mod assets;
 mod cfn_resource;
@@ -88,6 +89,7 @@ pub mod token;
 pub mod uniqueid;
 
 pub use app::{App, AppProps, CONTEXT_ENV, OUTDIR_ENV, PATH_METADATA_CONTEXT};
+pub use arn::{ArnComponents, ArnFormat};
 pub use assembly::{CDK_VERSION, CloudAssembly, SCHEMA_VERSION, StackArtifact};
 pub use cfn_resource::CfnResource;
 pub use construct::{Construct, MetadataEntry};

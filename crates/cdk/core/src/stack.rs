@@ -398,6 +398,22 @@ impl Stack {
         }
     }
 
+    /// Exports `value` under `name` (an output `Export<name>` in this stack) and returns
+    /// `Fn::ImportValue(name)` for use in other stacks (CDK's `exportValue` with a name;
+    /// automatic names for resource attributes are the follow-up issue).
+    pub fn export_value(&self, value: &str, name: &str) -> Result<String> {
+        crate::CfnOutput::new(
+            self,
+            &format!("Export{name}"),
+            crate::CfnOutputProps {
+                value: value.to_string(),
+                export_name: Some(name.to_string()),
+                ..Default::default()
+            },
+        )?;
+        Ok(crate::Fn::import_value(name))
+    }
+
     /// Whether this is a nested stack (nested stacks are a follow-up; always false).
     pub fn nested(&self) -> bool {
         false

@@ -1,5 +1,5 @@
 //! Tokens: values known only at synthesis or deploy time, carried through plain
-//! `String` / `Vec<String>` / `f64` values (see [`encoding`]) and backed by a typed
+//! `String` / `Vec<String>` / `f64` values (see the private `encoding` module) and backed by a typed
 //! model of CloudFormation intrinsics ([`Intrinsic`]).
 //!
 //! - [`Token`]: encode an [`Intrinsic`] as a string/list/number, test and reverse markers.
