@@ -82,6 +82,7 @@ mod logical_id;
 mod removal_policy;
 mod resolve;
 mod stack;
+mod stack_extras;
 mod synth;
 pub mod synthesizer;
 pub mod tags;
@@ -102,9 +103,8 @@ pub use elements::{
 };
 pub use error::{Error, Result};
 pub use removal_policy::RemovalPolicy;
-pub use stack::{
-    Environment, MissingContext, Stack, StackProps, TemplateOptions, partition_of_region,
-};
+pub use stack::{Environment, MissingContext, Stack, StackProps, TemplateOptions};
+pub use stack_extras::partition_of_region;
 pub use synthesizer::{
     DefaultStackSynthesizer, FileAssetLocation, FileAssetPackaging, FileAssetSource,
     SynthesizerProps,
