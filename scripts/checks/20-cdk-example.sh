@@ -12,7 +12,7 @@ trap 'rm -rf "$OUT"' EXIT
 cargo run --quiet --locked -p cdk-example -- "$OUT/cdk.out"
 cfn-lint "$OUT/cdk.out/ExampleStack.template.json"
 
-export CDK_DISABLE_VERSION_CHECK=true
+export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
 # No credentials: make sure the CLI cannot pick any up or reach AWS.
 export AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true
 cd "$OUT"
