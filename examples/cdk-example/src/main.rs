@@ -1,5 +1,6 @@
 //! `cdk-example <outdir> [--resources N]`: synthesizes a small stack (a bucket, a role
-//! that may read it, two outputs) into `<outdir>`, the same tree as
+//! that may read it, two outputs, plus a directory asset and its S3 URL as a third
+//! output) into `<outdir>`, the same tree as
 //! `tools/cdk-reference/core-example.js`'s `ExampleStack` minus its redundant `DependsOn`
 //! (which cfn-lint flags as W3005). With `--resources N` it adds
 //! N generated buckets (used by `scripts/bench-cdk.sh`).
@@ -71,6 +72,21 @@ fn build(outdir: PathBuf, extra: usize) -> cdk::Result<App> {
                 stack.account(),
                 role.ref_()
             ),
+            ..Default::default()
+        },
+    )?;
+    // A directory asset: staged as cdk.out/asset.<hash>, published as <hash>.zip.
+    let site = stack.synthesizer().add_file_asset(cdk::FileAssetSource {
+        source_path: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site"),
+        packaging: cdk::FileAssetPackaging::ZipDirectory,
+        source_hash: None,
+        display_name: Some("ExampleStack/Site".into()),
+    })?;
+    CfnOutput::new(
+        &stack,
+        "SiteObjectUrl",
+        CfnOutputProps {
+            value: site.s3_object_url,
             ..Default::default()
         },
     )?;
