@@ -380,3 +380,21 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
         stacks,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_text_matches_javascript() {
+        let v = json!({"a": 1.0, "b": 1.5, "c": [], "d": {}, "e": "x/é", "f": [1, {"g": true}]});
+        assert_eq!(
+            to_js_json(&v, 0),
+            r#"{"a":1,"b":1.5,"c":[],"d":{},"e":"x/é","f":[1,{"g":true}]}"#
+        );
+        assert_eq!(
+            to_js_json(&json!({"a": [1], "b": {}}), 1),
+            "{\n \"a\": [\n  1\n ],\n \"b\": {}\n}"
+        );
+    }
+}
