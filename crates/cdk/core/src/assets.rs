@@ -205,8 +205,8 @@ fn file_mode(_path: &Path) -> u32 {
 mod tests {
     use super::*;
 
-    fn tree() -> PathBuf {
-        let d = std::env::temp_dir().join(format!("cdk-fp-{}", std::process::id()));
+    fn tree(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("cdk-fp-{tag}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&d);
         fs::create_dir_all(d.join("a")).unwrap();
         fs::write(d.join("a.txt"), "x\r\ny\n").unwrap();
@@ -219,7 +219,7 @@ mod tests {
     fn fingerprints_match_aws_cdk() {
         // Vectors from aws-cdk-lib 2.276 `FileSystem.fingerprint` / `Asset.assetHash`
         // on the same files (see tools/cdk-reference).
-        let d = tree();
+        let d = tree("fp");
         assert_eq!(
             fingerprint(&d).unwrap(),
             "dc812e8fde31627dbcbc2d3dbefca0de2464ef1e72049e7af781293da0d5aef9"
@@ -238,7 +238,7 @@ mod tests {
 
     #[test]
     fn zips_are_byte_identical() {
-        let d = tree();
+        let d = tree("zip");
         let (z1, z2) = (d.with_extension("1.zip"), d.with_extension("2.zip"));
         zip_directory(&d, &z1).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));

@@ -148,11 +148,12 @@ impl Stack {
             .map(|c| c.id().to_string())
             .chain([id.to_string()])
             .collect();
-        let generated = if owned.len() == 1 {
-            owned[0].clone()
-        } else {
-            crate::uniqueid::make_unique_id(&owned).unwrap_or_else(|_| id.to_string())
-        };
+        let generated = crate::uniqueid::make_stack_name(&owned).map_err(|e| {
+            Error::validation(
+                &path,
+                format!("cannot derive a stack name from the path: {e:?}"),
+            )
+        })?;
         let stack_name = props
             .stack_name
             .clone()

@@ -54,6 +54,38 @@ pub fn make_unique_id<S: AsRef<str>>(components: &[S]) -> Result<String, UniqueI
     Ok(human + &hash)
 }
 
+/// CDK's `makeStackName`: the default name (and artifact id) of a stack from the ids
+/// of its scopes below the app. One component is used as-is; otherwise
+/// `makeUniqueResourceName(components, maxLength 128)`: like [`make_unique_id`] but the
+/// human part is cut to 120 characters.
+pub fn make_stack_name<S: AsRef<str>>(components: &[S]) -> Result<String, UniqueIdError> {
+    const MAX: usize = 128;
+    if let [one] = components
+        && one.as_ref().len() <= MAX
+    {
+        return Ok(one.as_ref().to_string());
+    }
+    let components: Vec<&str> = components
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|c| *c != HIDDEN_ID)
+        .collect();
+    match components.as_slice() {
+        [] => Err(UniqueIdError::Empty),
+        [one] if remove_non_alphanumeric(one).len() <= MAX => Ok(remove_non_alphanumeric(one)),
+        _ => {
+            let hash = path_hash(&components);
+            let mut human: String = remove_dupes(&components)
+                .into_iter()
+                .filter(|c| *c != HIDDEN_FROM_HUMAN_ID)
+                .map(remove_non_alphanumeric)
+                .collect();
+            human.truncate(MAX - HASH_LEN);
+            Ok(human + &hash)
+        }
+    }
+}
+
 /// First 8 hex chars (upper case) of md5 of the components joined by `/`.
 pub fn path_hash(components: &[&str]) -> String {
     let digest = Md5::digest(components.join("/").as_bytes());
@@ -129,6 +161,20 @@ mod tests {
         let long = "a".repeat(300);
         let got = make_unique_id(&[long.as_str(), "b"]).unwrap();
         assert_eq!(got.len(), 248);
+    }
+
+    #[test]
+    fn stack_names_as_cdk() {
+        // aws-cdk-lib 2.276: new Stack(new Construct(app, 'My-Group'), 'Inner-Stack').
+        assert_eq!(
+            make_stack_name(&["My-Group", "Inner-Stack"]).unwrap(),
+            "MyGroupInnerStack926BF215"
+        );
+        assert_eq!(
+            make_stack_name(&["My-Group", "Default", "X"]).unwrap(),
+            "MyGroupX53D3AFEC"
+        );
+        assert_eq!(make_stack_name(&["Top-Level"]).unwrap(), "Top-Level");
     }
 
     #[test]

@@ -137,6 +137,10 @@ fn stack_names_environment_and_lookup() {
     assert_eq!(concrete.template_file(), "Concrete.template.json");
     let inner = Construct::new(&concrete, "Inner").unwrap();
     assert_eq!(Stack::of(&inner).unwrap(), concrete);
+    let group = Construct::new(&app, "My-Group").unwrap();
+    let inner = Stack::new(&group, "Inner-Stack", StackProps::default()).unwrap();
+    assert_eq!(inner.artifact_id(), "MyGroupInnerStack926BF215");
+    assert_eq!(inner.stack_name(), "MyGroupInnerStack926BF215");
     let loose = Construct::new(&app, "Loose").unwrap();
     let err = Stack::of(&loose).unwrap_err().to_string();
     assert!(err.contains("Loose") && err.contains("no Stack"), "{err}");
