@@ -58,10 +58,15 @@ async fn each_priority_step_picks_the_right_breakdown() {
     let (_, body) = shown(&server, 13, Some(CAROL)).await;
     assert_eq!(texts(&body), vec!["ес", "ть"]);
 
-    // 4. Someone else's (signed-in) official breakdown.
+    // 4. Someone else's (signed-in) official breakdown; without an official one,
+    // another user's breakdown found through the word index (gsi2).
     let (_, body) = shown(&server, 11, None).await;
     assert_eq!(texts(&body), vec!["бра", "ть"]);
     assert_eq!(body["submitted_by_current_user"], false);
+    let (_, body) = shown(&server, 13, None).await;
+    assert_eq!(texts(&body), vec!["е", "сть"]);
+    let (_, body) = shown(&server, 13, Some(BOB)).await;
+    assert_eq!(texts(&body), vec!["е", "сть"]);
 
     // 5. The machine inference.
     let (_, body) = shown(&server, 12, None).await;
@@ -69,16 +74,14 @@ async fn each_priority_step_picks_the_right_breakdown() {
     assert_eq!(body["is_inference"], true);
     assert_eq!(body["date_submitted"], "2023-03-08T14:22:51.305117");
 
-    // 6. Nothing to show: no official one and only another user's submission, an
-    // official one that is neither verified, signed-in nor an inference, or nothing.
+    // 6. Nothing to show: an official breakdown that is neither verified, by a
+    // signed-in user nor an inference, or no breakdown at all.
     let not_found = |id: i64| {
         (
             404,
             json!({"detail": format!("No breakdown for word with ID {id} was found in Dynamo.")}),
         )
     };
-    assert_eq!(shown(&server, 13, None).await, not_found(13));
-    assert_eq!(shown(&server, 13, Some(BOB)).await, not_found(13));
     assert_eq!(shown(&server, 14, Some(ALICE)).await, not_found(14));
     assert_eq!(shown(&server, 4, None).await, not_found(4));
     assert_eq!(shown(&server, 999_999, None).await, not_found(999_999));

@@ -5,6 +5,10 @@
 //! or an unsigned/HMAC-"signed" forgery is refused. The reason goes to the log;
 //! the client always sees the same 401 message.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use jsonwebtoken::{Algorithm, Validation, decode, decode_header};
 use serde::Deserialize;
 use serde_json::Value;
@@ -14,17 +18,32 @@ use super::Jwks;
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
 pub const LEEWAY_SECONDS: u64 = 30;
 
+/// Most verified tokens remembered; past this the memory is cleared and refilled.
+const VERIFIED_CAPACITY: usize = 10_000;
+
 /// Verifies tokens against one pool and one app client.
+///
+/// A token that verified is remembered (by its full text) until it expires, so a
+/// signed-in user's requests cost one hash lookup instead of an RSA verification
+/// each; an expired entry is never used, so expiry is enforced exactly as above.
 #[derive(Debug, Clone)]
 pub struct TokenVerifier {
     jwks: Jwks,
     issuer: Option<String>,
     client_id: Option<String>,
+    verified: Arc<RwLock<HashMap<String, Verified>>>,
+}
+
+#[derive(Debug, Clone)]
+struct Verified {
+    email: String,
+    exp: u64,
 }
 
 /// The claims this API reads; everything else in the token is ignored.
 #[derive(Debug, Deserialize)]
 struct Claims {
+    exp: u64,
     token_use: Option<String>,
     #[serde(default)]
     aud: Option<Value>,
@@ -43,11 +62,40 @@ impl TokenVerifier {
             jwks,
             issuer,
             client_id,
+            verified: Arc::default(),
         }
     }
 
     /// The user's email if the token is valid, else why not (for the log).
     pub fn verify(&self, token: &str) -> Result<String, String> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let remembered = self
+            .verified
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(token)
+            .filter(|entry| now <= entry.exp.saturating_add(LEEWAY_SECONDS))
+            .map(|entry| entry.email.clone());
+        if let Some(email) = remembered {
+            return Ok(email);
+        }
+        let verified = self.verify_signature_and_claims(token)?;
+        let email = verified.email.clone();
+        let mut memory = self
+            .verified
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if memory.len() >= VERIFIED_CAPACITY {
+            memory.clear();
+        }
+        memory.insert(token.to_owned(), verified);
+        Ok(email)
+    }
+
+    fn verify_signature_and_claims(&self, token: &str) -> Result<Verified, String> {
         let header =
             decode_header(token).map_err(|err| format!("malformed token header: {err}"))?;
         if header.alg != Algorithm::RS256 {
@@ -99,7 +147,10 @@ impl TokenVerifier {
             }
         }
         match claims.email {
-            Some(email) if !email.trim().is_empty() => Ok(email),
+            Some(email) if !email.trim().is_empty() => Ok(Verified {
+                email,
+                exp: claims.exp,
+            }),
             _ => Err("token has no email claim".to_owned()),
         }
     }

@@ -8,7 +8,7 @@
 //! | 10 дать | verified, by admin | bob | everyone: official (step 1) |
 //! | 11 брать | unverified, by alice | bob | alice: official (2), bob: his own (3), anon: official (4) |
 //! | 12 взять | inference | bob | bob: his own (3), anon: inference (5) |
-//! | 13 есть | none | carol | carol: her own (3), anon: 404 (6) |
+//! | 13 есть | none | carol; dave's as legacy items were, indexed in gsi2 | carol: her own (3), anon: dave's via gsi2 (4) |
 //! | 14 пить | unverified, by `anonymous`, not an inference | – | everyone: 404 (6) |
 //! | 1 приказать | inference whose items lack family ids | – | anon: inference, enriched by lookup |
 
@@ -24,6 +24,7 @@ pub const ADMIN: &str = "admin@rootski.io";
 pub const ALICE: &str = "alice@example.com";
 pub const BOB: &str = "bob@example.com";
 pub const CAROL: &str = "carol@example.com";
+pub const DAVE: &str = "dave@example.com";
 
 /// Number of synthetic `тест…` words, to exercise the 100-result limit.
 pub const MANY_WORDS: usize = 120;
@@ -379,6 +380,22 @@ pub async fn load(store: &dyn Store) {
     for (kind, breakdown) in breakdowns() {
         items.push(codec::encode_breakdown(kind, &breakdown).expect("breakdown item"));
     }
+    // A submission indexed by word in gsi2, as legacy items may be: found by step 4.
+    let mut legacy = codec::encode_breakdown(
+        BreakdownKind::UserSubmission,
+        &breakdown(
+            13,
+            "есть",
+            DAVE,
+            false,
+            false,
+            vec![text_part(0, "е"), text_part(1, "сть")],
+        ),
+    )
+    .expect("legacy item");
+    legacy.insert("gsi2pk".into(), "WORD#13".into());
+    legacy.insert("gsi2sk".into(), format!("USER#{DAVE}").into());
+    items.push(legacy);
     items.push(
         codec::encode_user(&User {
             email: ADMIN.into(),

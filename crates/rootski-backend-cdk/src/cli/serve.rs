@@ -73,7 +73,11 @@ pub struct Args {
 impl Args {
     /// Settings from the environment and file, overridden by the flags given.
     pub fn settings(&self) -> anyhow::Result<Settings> {
-        let mut settings = Settings::from_env_and_file()?;
+        Ok(self.apply(Settings::from_env_and_file()?))
+    }
+
+    /// `settings` with the flags that were given written over them.
+    pub fn apply(&self, mut settings: Settings) -> Settings {
         if let Some(host) = &self.host {
             settings.host = host.clone();
         }
@@ -89,7 +93,7 @@ impl Args {
         if let Some(db) = &self.db {
             settings.db = db.clone();
         }
-        Ok(settings)
+        settings
     }
 }
 
@@ -170,5 +174,61 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
         StoreKind::Dynamodb => anyhow::bail!(
             "the DynamoDB store is not available in this build; use --store embedded (or ROOTSKI__STORE=embedded)"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn from_env(pairs: &[(&str, &str)]) -> Settings {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn flags_override_environment_which_overrides_defaults() {
+        let env = from_env(&[
+            ("ROOTSKI__PORT", "4000"),
+            ("ROOTSKI__HOST", "0.0.0.0"),
+            ("ROOTSKI__DB", "/env.sqlite3"),
+        ]);
+        let cli = Cli::parse_from(["serve", "--port", "5000", "--store", "embedded"]);
+        let settings = cli.args.apply(env.clone());
+        assert_eq!(settings.port, 5000);
+        assert_eq!(settings.host, "0.0.0.0");
+        assert_eq!(settings.db, PathBuf::from("/env.sqlite3"));
+
+        let cli = Cli::parse_from(["serve", "--db", "/flag.sqlite3", "--host", "127.0.0.2"]);
+        let settings = cli.args.apply(env);
+        assert_eq!(settings.port, 4000);
+        assert_eq!(settings.db, PathBuf::from("/flag.sqlite3"));
+        assert_eq!(settings.host, "127.0.0.2");
+
+        let defaults = Cli::parse_from(["serve"]).args.apply(Settings::default());
+        assert_eq!((defaults.host.as_str(), defaults.port), ("127.0.0.1", 3333));
+        assert_eq!(defaults.store, StoreKind::Embedded);
+    }
+
+    #[test]
+    fn bad_flags_are_refused_by_clap() {
+        assert!(Cli::try_parse_from(["serve", "--port", "70000"]).is_err());
+        assert!(Cli::try_parse_from(["serve", "--store", "postgres"]).is_err());
     }
 }

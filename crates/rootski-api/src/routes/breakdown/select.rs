@@ -41,12 +41,17 @@ pub async fn choose_breakdown(
     {
         return Ok(Some(official.clone()));
     }
-    let by_others = store.breakdowns_by_submitter(word_id).await?;
-    if let Some(other) = by_others
-        .into_iter()
-        .find(|b| signed_in(b.submitted_by_user_email.as_deref()))
-    {
-        return Ok(Some(other));
+    // gsi2 indexes official items only (one per word, DATA_MODEL.md): with the
+    // official item in hand it could only return that item again, so the query is
+    // made only when there is none (e.g. items another writer indexed differently).
+    if official.is_none() {
+        let by_others = store.breakdowns_by_submitter(word_id).await?;
+        if let Some(other) = by_others
+            .into_iter()
+            .find(|b| signed_in(b.submitted_by_user_email.as_deref()))
+        {
+            return Ok(Some(other));
+        }
     }
     Ok(official.filter(|official| official.is_inference))
 }
