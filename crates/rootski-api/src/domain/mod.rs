@@ -9,7 +9,7 @@
 //! table keeps strings); HTTP responses that differ build their own bodies.
 
 mod breakdown;
-mod lenient;
+pub mod lenient;
 mod morpheme;
 mod user;
 mod word;

@@ -90,6 +90,10 @@ pub trait Store: Send + Sync + 'static {
     /// The raw item at (pk, sk), exactly as stored (for tests and export).
     async fn get_item(&self, pk: &str, sk: &str) -> StoreResult<Option<Item>>;
 
+    /// Raw items at many (pk, sk) keys (a batch get), in the order asked; `None`
+    /// where there is no item.
+    async fn get_items(&self, keys: &[(String, String)]) -> StoreResult<Vec<Option<Item>>>;
+
     /// Every item, ordered by (pk, sk) bytes. For tests and export of small stores.
     async fn all_items(&self) -> StoreResult<Vec<Item>>;
 

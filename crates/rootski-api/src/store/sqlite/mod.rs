@@ -384,6 +384,22 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn get_items(&self, keys: &[(String, String)]) -> StoreResult<Vec<Option<Item>>> {
+        let keys = keys.to_vec();
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(GET_DOC)?;
+            let mut out = Vec::with_capacity(keys.len());
+            for (pk, sk) in &keys {
+                let doc: Option<String> = stmt
+                    .query_row(params![pk, sk], |row| row.get(0))
+                    .optional()?;
+                out.push(doc.map(|d| parse_item(pk, sk, &d)).transpose()?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn all_items(&self) -> StoreResult<Vec<Item>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached("SELECT pk, sk, doc FROM items ORDER BY pk, sk")?;

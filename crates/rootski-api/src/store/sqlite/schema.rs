@@ -14,6 +14,7 @@ use std::time::Duration;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS items (
+    id     INTEGER PRIMARY KEY,
     pk     TEXT NOT NULL,
     sk     TEXT NOT NULL,
     gsi1pk TEXT,
@@ -22,8 +23,8 @@ CREATE TABLE IF NOT EXISTS items (
     gsi2sk TEXT,
     type   TEXT,
     doc    TEXT NOT NULL,
-    PRIMARY KEY (pk, sk)
-) WITHOUT ROWID;
+    UNIQUE (pk, sk)
+);
 CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk) WHERE gsi1pk IS NOT NULL;
 CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk) WHERE gsi2pk IS NOT NULL;
 CREATE TABLE IF NOT EXISTS meta (

@@ -1,0 +1,135 @@
+//! Seeding a store with the open dataset, once.
+//!
+//! `rootski serve` and `rootski local` must work on a fresh clone with no set-up
+//! step, so they call [`ensure_seeded`] at start: the first start imports the
+//! dataset (a few seconds), every later start sees the marker and returns at
+//! once. The marker is the SHA-256 of the three compressed files, written only
+//! after the last batch committed, so an interrupted seeding is redone.
+
+use super::{ImportError, ImportOptions, ImportReport, ProgressFn, Source, SourceKind, import};
+use crate::store::Store;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+
+/// Store metadata key holding the hash of the dataset the store was seeded with.
+pub const SEEDED_DATASET_META: &str = "seeded_dataset_sha256";
+
+/// The three dataset files (plain JSON Lines or zstd), in memory.
+#[derive(Debug, Clone)]
+pub struct DatasetFiles {
+    /// `words.jsonl[.zst]`.
+    pub words: Cow<'static, [u8]>,
+    /// `breakdowns.jsonl[.zst]`.
+    pub breakdowns: Cow<'static, [u8]>,
+    /// `morphemes.jsonl[.zst]`.
+    pub morphemes: Cow<'static, [u8]>,
+}
+
+impl DatasetFiles {
+    /// SHA-256 over the three files: identifies the dataset version.
+    pub fn content_hash(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [&self.words, &self.breakdowns, &self.morphemes] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        super::hex(&h.finalize())
+    }
+
+    fn sources(&self) -> Vec<Source> {
+        let source = |name: &str, kind, bytes: &Cow<'static, [u8]>| {
+            Source::new(name, kind, std::io::Cursor::new(bytes.clone().into_owned()))
+        };
+        vec![
+            source(
+                "morphemes.jsonl",
+                SourceKind::DatasetMorphemes,
+                &self.morphemes,
+            ),
+            source("words.jsonl", SourceKind::DatasetWords, &self.words),
+            source(
+                "breakdowns.jsonl",
+                SourceKind::DatasetBreakdowns,
+                &self.breakdowns,
+            ),
+        ]
+    }
+}
+
+/// What [`ensure_seeded`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeedOutcome {
+    /// The store already held this dataset; nothing was read or written.
+    AlreadySeeded,
+    /// The dataset was imported now.
+    Seeded(ImportReport),
+}
+
+/// Imports `dataset` into `store` unless the store's marker says it already
+/// holds exactly this dataset. Bad dataset records fail the run (strict): the
+/// bundled dataset is known-good, so an error means a corrupted checkout.
+/// Official breakdowns made by people are never replaced.
+pub async fn ensure_seeded(
+    store: &dyn Store,
+    dataset: &DatasetFiles,
+    progress: ProgressFn<'_>,
+) -> Result<SeedOutcome, ImportError> {
+    let hash = dataset.content_hash();
+    let marker = store
+        .get_meta(SEEDED_DATASET_META)
+        .await
+        .map_err(|source| ImportError::Store { written: 0, source })?;
+    if marker.as_deref() == Some(hash.as_str()) {
+        return Ok(SeedOutcome::AlreadySeeded);
+    }
+    let options = ImportOptions {
+        strict: true,
+        resume: true,
+        ..ImportOptions::default()
+    };
+    let report = import(store, dataset.sources(), &options, progress).await?;
+    store
+        .put_meta(SEEDED_DATASET_META, &hash)
+        .await
+        .map_err(|source| ImportError::Store {
+            written: report.written,
+            source,
+        })?;
+    Ok(SeedOutcome::Seeded(report))
+}
+
+/// The dataset shipped in the repository's `data/` folder, compiled into the
+/// binary (about 3.5 MB) so it works wherever the binary runs.
+#[cfg(feature = "bundled-dataset")]
+pub fn bundled_dataset() -> DatasetFiles {
+    DatasetFiles {
+        words: Cow::Borrowed(include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/words.jsonl.zst"
+        ))),
+        breakdowns: Cow::Borrowed(include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/breakdowns.jsonl.zst"
+        ))),
+        morphemes: Cow::Borrowed(include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/morphemes.jsonl.zst"
+        ))),
+    }
+}
+
+/// Opens (creating if needed) the embedded store at `path` and makes sure it
+/// holds the bundled dataset: what `rootski serve`/`local` call at start.
+#[cfg(feature = "bundled-dataset")]
+pub async fn open_seeded_store(
+    path: &std::path::Path,
+    progress: ProgressFn<'_>,
+) -> Result<(crate::store::SqliteStore, SeedOutcome), ImportError> {
+    let owned = path.to_path_buf();
+    let store = tokio::task::spawn_blocking(move || crate::store::SqliteStore::open(owned))
+        .await
+        .map_err(|e| ImportError::Worker(e.to_string()))?
+        .map_err(|source| ImportError::Store { written: 0, source })?;
+    let outcome = ensure_seeded(&store, &bundled_dataset(), progress).await?;
+    Ok((store, outcome))
+}
