@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod bundling;
 pub mod lambda_rest_api;
 
 pub use lambda_rest_api::error::{Error, Result};

@@ -56,10 +56,10 @@ fn referenced(v: &Value, out: &mut BTreeSet<String>) {
             if let Some(Value::String(r)) = m.get("Ref") {
                 out.insert(r.clone());
             }
-            if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
-                if let Some(Value::String(r)) = a.first() {
-                    out.insert(r.clone());
-                }
+            if let Some(Value::Array(a)) = m.get("Fn::GetAtt")
+                && let Some(Value::String(r)) = a.first()
+            {
+                out.insert(r.clone());
             }
             m.values().for_each(|x| referenced(x, out));
         }
@@ -87,7 +87,11 @@ fn normalise_hashes(v: &Value) -> Value {
             Value::String(out)
         }
         Value::Array(a) => Value::Array(a.iter().map(normalise_hashes).collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), normalise_hashes(x))).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), normalise_hashes(x)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -96,8 +100,17 @@ fn normalise_hashes(v: &Value) -> Value {
 fn template_matches_aws_cdk_resource_by_resource() {
     let dir = tempfile::tempdir().unwrap();
     let ours = synth_ours(dir.path());
-    assert!(ours.missing.is_empty(), "missing context: {:?}", ours.missing);
-    let ours = ours.assembly.stack(STACK_ID).expect("stack artifact").template.clone();
+    assert!(
+        ours.missing.is_empty(),
+        "missing context: {:?}",
+        ours.missing
+    );
+    let ours = ours
+        .assembly
+        .stack(STACK_ID)
+        .expect("stack artifact")
+        .template
+        .clone();
     let reference = read_json(&Path::new(FIXTURES).join(format!("{STACK_ID}.template.json")));
 
     let ours_res = ours["Resources"].as_object().unwrap();
@@ -121,7 +134,10 @@ fn template_matches_aws_cdk_resource_by_resource() {
             .into_iter()
             .filter(|d| !refs.contains(d.as_str().unwrap_or_default()))
             .collect();
-        let actual = mine.remove("DependsOn").and_then(|d| d.as_array().cloned()).unwrap_or_default();
+        let actual = mine
+            .remove("DependsOn")
+            .and_then(|d| d.as_array().cloned())
+            .unwrap_or_default();
         assert_eq!(actual, expected, "{id}: DependsOn");
         assert_eq!(
             normalise_hashes(&Value::Object(mine)),
@@ -130,7 +146,11 @@ fn template_matches_aws_cdk_resource_by_resource() {
         );
     }
     for section in ["Outputs", "Parameters", "Rules", "Conditions", "Mappings"] {
-        assert_eq!(ours.get(section), reference.get(section), "{section} differ");
+        assert_eq!(
+            ours.get(section),
+            reference.get(section),
+            "{section} differ"
+        );
     }
 }
 
@@ -159,22 +179,33 @@ fn assembly_manifest_and_assets_match_cdk_shape() {
     let reference = normalise_hashes(&read_json(&Path::new(FIXTURES).join("manifest.json")));
     for artifact in [STACK_ID.to_string(), format!("{STACK_ID}.assets")] {
         assert_eq!(
-            manifest["artifacts"][&artifact]["properties"], reference["artifacts"][&artifact]["properties"],
+            manifest["artifacts"][&artifact]["properties"],
+            reference["artifacts"][&artifact]["properties"],
             "manifest artifact {artifact}"
         );
-        assert_eq!(manifest["artifacts"][&artifact]["type"], reference["artifacts"][&artifact]["type"]);
+        assert_eq!(
+            manifest["artifacts"][&artifact]["type"],
+            reference["artifacts"][&artifact]["type"]
+        );
         assert_eq!(
             manifest["artifacts"][&artifact]["environment"],
             reference["artifacts"][&artifact]["environment"]
         );
     }
     let assets = normalise_hashes(&read_json(&out.join(format!("{STACK_ID}.assets.json"))));
-    let ref_assets = normalise_hashes(&read_json(&Path::new(FIXTURES).join(format!("{STACK_ID}.assets.json"))));
+    let ref_assets = normalise_hashes(&read_json(
+        &Path::new(FIXTURES).join(format!("{STACK_ID}.assets.json")),
+    ));
     // Keys are hashes (and destination ids carry a hash-derived suffix): compare values.
     let values = |v: &Value| -> Vec<Value> {
         let mut files: Vec<Value> = v["files"].as_object().unwrap().values().cloned().collect();
         for f in &mut files {
-            let dests: Vec<Value> = f["destinations"].as_object().unwrap().values().cloned().collect();
+            let dests: Vec<Value> = f["destinations"]
+                .as_object()
+                .unwrap()
+                .values()
+                .cloned()
+                .collect();
             f["destinations"] = Value::Array(dests);
         }
         files
@@ -184,7 +215,12 @@ fn assembly_manifest_and_assets_match_cdk_shape() {
     let staged: Vec<PathBuf> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("asset."))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("asset.")
+        })
         .collect();
     assert_eq!(staged.len(), 1, "one staged asset");
     assert!(staged[0].join("bootstrap").is_file());
@@ -194,8 +230,18 @@ fn assembly_manifest_and_assets_match_cdk_shape() {
 fn template_is_deterministic() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let ta = synth_ours(a.path()).assembly.stack(STACK_ID).unwrap().template.clone();
-    let tb = synth_ours(b.path()).assembly.stack(STACK_ID).unwrap().template.clone();
+    let ta = synth_ours(a.path())
+        .assembly
+        .stack(STACK_ID)
+        .unwrap()
+        .template
+        .clone();
+    let tb = synth_ours(b.path())
+        .assembly
+        .stack(STACK_ID)
+        .unwrap()
+        .template
+        .clone();
     assert_eq!(ta.to_string(), tb.to_string());
 }
 
@@ -208,9 +254,17 @@ fn missing_hosted_zone_context_is_reported_not_guessed() {
     let synthesized = app::synth(&config(&dir.path().join("cdk.out"), context)).unwrap();
     let key = "hosted-zone:account=091910621680:domainName=rootski.io:region=us-west-2";
     assert!(!synthesized.missing.is_empty());
-    assert!(synthesized.missing.iter().all(|m| m.key == key && m.provider == "hosted-zone"));
+    assert!(
+        synthesized
+            .missing
+            .iter()
+            .all(|m| m.key == key && m.provider == "hosted-zone")
+    );
     let manifest = read_json(&synthesized.assembly.directory.join("manifest.json"));
-    assert_eq!(manifest["missing"][0]["key"], key, "manifest records the missing lookup");
+    assert_eq!(
+        manifest["missing"][0]["key"], key,
+        "manifest records the missing lookup"
+    );
     let template = &synthesized.assembly.stack(STACK_ID).unwrap().template;
     assert_eq!(
         template["Resources"]["RootskiIOAPIGatewayARecord61445449"]["Properties"]["HostedZoneId"],
@@ -223,11 +277,18 @@ fn environment_comes_from_context_then_defaults() {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path(), Map::new());
     let err = app::environment(&cfg).unwrap_err().to_string();
-    assert!(err.contains("rootski:account") && err.contains("CDK_DEFAULT_ACCOUNT"), "{err}");
+    assert!(
+        err.contains("rootski:account") && err.contains("CDK_DEFAULT_ACCOUNT"),
+        "{err}"
+    );
     cfg.default_account = Some("111111111111".into());
     cfg.default_region = Some("eu-west-1".into());
     let env = app::environment(&cfg).unwrap();
     assert_eq!(env.account.as_deref(), Some("111111111111"));
-    cfg.context.insert("rootski:account".into(), "091910621680".into());
-    assert_eq!(app::environment(&cfg).unwrap().account.as_deref(), Some("091910621680"));
+    cfg.context
+        .insert("rootski:account".into(), "091910621680".into());
+    assert_eq!(
+        app::environment(&cfg).unwrap().account.as_deref(),
+        Some("091910621680")
+    );
 }

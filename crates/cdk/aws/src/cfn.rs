@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn renders_set_fields_only_in_declared_order() {
         let p = TestProps {
-            beta: Some(3.into()),
+            beta: Some(3i64.into()),
             alpha: Some("a".into()),
         };
         assert_eq!(
@@ -267,7 +267,7 @@ mod tests {
             r#"{"Alpha":"a","Beta":3}"#
         );
         let p = TestProps {
-            beta: Some(3.into()),
+            beta: Some(3i64.into()),
             ..Default::default()
         };
         assert_eq!(p.render("x").unwrap().to_string(), r#"{"Beta":3}"#);
