@@ -221,17 +221,7 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
 
         let mut files = Map::new();
         for asset in stack.state().synthesizer.file_assets.borrow().iter() {
-            let ext = if asset.source.source_path.is_dir() {
-                String::new()
-            } else {
-                asset
-                    .source
-                    .source_path
-                    .extension()
-                    .map(|e| format!(".{}", e.to_string_lossy()))
-                    .unwrap_or_default()
-            };
-            let staged = format!("asset.{}{ext}", asset.hash);
+            let staged = crate::synthesizer::staged_name(&asset.source.source_path, &asset.hash);
             crate::assets::stage(&asset.source.source_path, &outdir.join(&staged))?;
             let (dest_id, dest) = asset_destination(&stack, &bucket, &asset.object_key);
             let mut entry = Map::new();

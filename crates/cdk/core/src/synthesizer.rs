@@ -114,6 +114,10 @@ pub struct FileAssetLocation {
     pub s3_object_url_with_placeholders: String,
     /// The asset hash.
     pub source_hash: String,
+    /// Where the asset is staged inside the assembly (`asset.<hash>` for a directory,
+    /// `asset.<hash><ext>` for a file) — the value of CDK's `aws:asset:path` resource
+    /// metadata.
+    pub asset_path: String,
 }
 
 /// A file asset registered with a stack.
@@ -206,6 +210,7 @@ impl DefaultStackSynthesizer {
                 .unwrap_or_default(),
         };
         let object_key = format!("{}{hash}{ext}", self.props().bucket_prefix);
+        let asset_path = staged_name(&source.source_path, &hash);
         {
             let mut assets = self.stack.state().synthesizer.file_assets.borrow_mut();
             if !assets.iter().any(|a| a.hash == hash) {
@@ -232,6 +237,7 @@ impl DefaultStackSynthesizer {
             s3_object_url: cfnify(&s3),
             s3_object_url_with_placeholders: s3,
             source_hash: hash,
+            asset_path,
         })
     }
 
@@ -287,6 +293,19 @@ impl DefaultStackSynthesizer {
             Role::Lookup => &p.lookup_role_arn,
         })
     }
+}
+
+/// `asset.<hash>` for a directory, `asset.<hash><ext>` for a file (CDK's staging name).
+pub(crate) fn staged_name(source: &std::path::Path, hash: &str) -> String {
+    let ext = if source.is_dir() {
+        String::new()
+    } else {
+        source
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default()
+    };
+    format!("asset.{hash}{ext}")
 }
 
 #[derive(Clone, Copy)]
