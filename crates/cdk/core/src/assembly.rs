@@ -103,7 +103,7 @@ fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
-fn tree_node(c: &Construct) -> Value {
+fn tree_node(c: &Construct) -> Result<Value> {
     let fqn = c.construct_info();
     let version = if fqn.starts_with("constructs.") {
         CONSTRUCTS_VERSION
@@ -128,15 +128,15 @@ fn tree_node(c: &Construct) -> Value {
     if !children.is_empty() {
         let mut ch = Map::new();
         for child in children {
-            ch.insert(child.id().to_string(), tree_node(&child));
+            ch.insert(child.id().to_string(), tree_node(&child)?);
         }
         m.insert("children".into(), Value::Object(ch));
     }
-    Value::Object(m)
+    Ok(Value::Object(m))
 }
 
 fn write_tree(app: &App, outdir: &Path) -> Result<()> {
-    let mut root = tree_node(app.construct());
+    let mut root = tree_node(app.construct())?;
     if let Some(Value::Object(ch)) = root.get_mut("children") {
         ch.insert(
             "Tree".into(),

@@ -370,6 +370,13 @@ impl CfnResource {
         });
     }
 
+    /// The tag property as it renders now (sorted, priorities applied), `None` without
+    /// tags or for untaggable types. Call it lazily (e.g. in a `Lazy::any`) to include
+    /// tags applied by `Tags::of` at synthesis.
+    pub fn rendered_tags(&self) -> Option<Value> {
+        self.data(|d| d.tags.as_ref().and_then(TagManager::render))
+    }
+
     /// Whether this resource renders tags.
     pub fn is_taggable(&self) -> bool {
         self.data(|d| d.tags.is_some())

@@ -47,6 +47,7 @@ pub(crate) struct Node {
     prepare_hooks: RefCell<Vec<Hook>>,
     validations: RefCell<Vec<Validation>>,
     fqn: RefCell<String>,
+    tree_attributes: RefCell<Map<String, Value>>,
     pub(crate) kind: Kind,
 }
 
@@ -102,6 +103,7 @@ impl Construct {
             prepare_hooks: RefCell::default(),
             validations: RefCell::default(),
             fqn: RefCell::new(fqn.into()),
+            tree_attributes: RefCell::default(),
             kind,
         }))
     }
@@ -148,6 +150,7 @@ impl Construct {
             prepare_hooks: RefCell::default(),
             validations: RefCell::default(),
             fqn: RefCell::new(fqn.into()),
+            tree_attributes: RefCell::default(),
             kind,
         }));
         scope.0.children.borrow_mut().push(child.clone());
@@ -323,6 +326,20 @@ impl Construct {
     /// `aws-cdk-lib.aws_s3.Bucket` for an L2).
     pub fn set_construct_info(&self, fqn: &str) {
         *self.0.fqn.borrow_mut() = fqn.to_string();
+    }
+
+    /// Adds an attribute shown in `tree.json` (CDK's `inspect`; L1s record
+    /// `aws:cdk:cloudformation:type` / `:props` there). Tokens are resolved.
+    pub fn add_tree_attribute(&self, key: &str, value: Value) {
+        self.0
+            .tree_attributes
+            .borrow_mut()
+            .insert(key.to_string(), value);
+    }
+
+    /// Attributes added with [`Construct::add_tree_attribute`].
+    pub fn tree_attributes(&self) -> Map<String, Value> {
+        self.0.tree_attributes.borrow().clone()
     }
 
     /// The type name recorded in `tree.json`.

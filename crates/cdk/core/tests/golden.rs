@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use cdk::{
     App, AppProps, CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnOutputProps, CfnParameter,
     CfnParameterProps, CfnResource, Construct, ContextProvider, Environment, FileAssetPackaging,
-    FileAssetSource, Fn, GetContextValueOptions, RemovalPolicy, Stack, StackProps, Tags,
+    FileAssetSource, Fn, GetContextValueOptions, Lazy, RemovalPolicy, Stack, StackProps, Tags,
 };
 use serde_json::{Value, json};
 
@@ -115,6 +115,41 @@ fn build(outdir: &Path) -> cdk::Result<App> {
         }),
     )?;
     Tags::of(&group).add("team", "core");
+    // What aws-cdk-lib's L1 classes show in tree.json (camelCase props, before overrides).
+    fn camel_tags(r: &CfnResource) -> Value {
+        let tags = r.rendered_tags().unwrap_or(json!([]));
+        let list = tags.as_array().cloned().unwrap_or_default();
+        Value::Array(
+            list.iter()
+                .map(|t| json!({"key": t["Key"], "value": t["Value"]}))
+                .collect(),
+        )
+    }
+    for (res, fqn) in [
+        (&r, "aws-cdk-lib.aws_iam.CfnRole"),
+        (&f, "aws-cdk-lib.aws_lambda.CfnFunction"),
+    ] {
+        res.set_construct_info(fqn);
+        res.add_tree_attribute(
+            "aws:cdk:cloudformation:type",
+            json!(res.cfn_resource_type()),
+        );
+        res.add_tree_attribute("aws:cdk:cloudformation:logicalId", json!(res.logical_id()));
+    }
+    let r2 = r.clone();
+    r.add_tree_attribute(
+        "aws:cdk:cloudformation:props",
+        Lazy::any(
+            move || json!({"assumeRolePolicyDocument": {"Statement": []}, "tags": camel_tags(&r2)}),
+        ),
+    );
+    let (f2, role_arn) = (f.clone(), r.get_att("Arn"));
+    f.add_tree_attribute(
+        "aws:cdk:cloudformation:props",
+        Lazy::any(
+            move || json!({"code": {"zipFile": "x"}, "role": role_arn, "tags": camel_tags(&f2)}),
+        ),
+    );
     f.add_dependency(&r);
     let p = CfnParameter::new(
         &env,
