@@ -77,10 +77,9 @@ pub trait CfnElement {
         Ok(())
     }
 
-    /// The stack this element belongs to.
-    fn stack(&self) -> crate::Stack {
-        // An element is always created inside a stack (checked in `create`).
-        crate::Stack::of(self.element()).unwrap_or_else(|_| unreachable!("element outside a stack"))
+    /// The stack this element belongs to (an error only if the app was dropped).
+    fn stack(&self) -> Result<crate::Stack> {
+        crate::Stack::of(self.element())
     }
 }
 

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-use crate::element::{self, CfnElement};
+use crate::element;
 use crate::{App, CfnResource, CloudAssembly, Construct, Error, Result, Stack};
 
 const MAX_RESOURCES: usize = 500;
@@ -280,10 +280,4 @@ pub(crate) fn synthesize(app: &App) -> Result<CloudAssembly> {
         rendered.push((stack, template));
     }
     crate::assembly::write(app, rendered)
-}
-
-/// Logical id of any element (used by the resolver through [`Stack::get_logical_id`]).
-#[allow(dead_code)]
-pub(crate) fn logical_id_of(el: &impl CfnElement) -> Result<String> {
-    el.stack().get_logical_id(el.element())
 }
