@@ -235,8 +235,7 @@ fn normalize(v: &mut Value) {
                     Some((env, h))
                         if h.len() == 8
                             && h.bytes().all(|b| b.is_ascii_hexdigit())
-                            && env.contains("current_")
-                            || env.ends_with("eu-west-1") && h.len() == 8 =>
+                            && (env.contains("current_") || env.ends_with("eu-west-1")) =>
                     {
                         format!("{env}-<DEST>")
                     }
