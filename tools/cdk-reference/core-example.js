@@ -57,7 +57,7 @@ fn.cfnOptions.condition = c;
 fn.addPropertyOverride('MemorySize', cdk.Fn.findInMap('Sizes', p.valueAsString, 'mem'));
 fn.addOverride('Properties.Environment.Variables.X', 'y');
 const zone = cdk.ContextProvider.getValue(env, { provider: 'hosted-zone', props: { domainName: 'rootski.io', privateZone: false }, dummyValue: { Id: 'DUMMY', Name: 'rootski.io.' } }).value;
-const asset = env.synthesizer.addFileAsset({ fileName: path.join(__dirname, '../../crates/cdk/core/tests/fixtures/asset-src'), packaging: cdk.FileAssetPackaging.ZIP_DIRECTORY, sourceHash: 'f'.repeat(64) });
+const asset = env.synthesizer.addFileAsset({ fileName: path.join(__dirname, '../../crates/cdk/core/tests/fixtures/asset-src'), packaging: cdk.FileAssetPackaging.ZIP_DIRECTORY, sourceHash: cdk.FileSystem.fingerprint(path.join(__dirname, '../../crates/cdk/core/tests/fixtures/asset-src')) });
 new cdk.CfnResource(env, 'Code', { type: 'AWS::S3::Bucket', properties: { BucketName: asset.bucketName, Key: asset.objectKey, Url: asset.httpUrl, Zone: zone.Id, Json: env.toJsonString({ a: env.account, r: r.ref }) } });
 env.addDependency(stack);
 app.synth();

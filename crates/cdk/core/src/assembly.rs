@@ -124,6 +124,15 @@ fn tree_node(c: &Construct) -> Result<Value> {
         "constructInfo".into(),
         json!({"fqn": fqn, "version": version}),
     );
+    let attributes = c.tree_attributes();
+    if !attributes.is_empty() {
+        let attributes = Value::Object(attributes);
+        let resolved = match Stack::of(c) {
+            Ok(stack) => stack.resolve(&attributes)?,
+            Err(_) => attributes,
+        };
+        m.insert("attributes".into(), resolved);
+    }
     let children = c.children();
     if !children.is_empty() {
         let mut ch = Map::new();
