@@ -1,10 +1,255 @@
-//! `rootski local` (being written).
+//! `rootski local`: build, synthesize and run the whole stack on 127.0.0.1.
+//!
+//! 1. bundles the Lambda `bootstrap` (release build, glibc check, reproducible zip);
+//! 2. synthesizes the stack into `cdk.out/` with that bundle as the function's code;
+//! 3. seeds the embedded store with the bundled open dataset (embedded store only);
+//! 4. serves the synthesized API Gateway REST API with `cdk-toolkit`'s local runner:
+//!    every request goes gateway → Lambda Runtime API → a real `bootstrap` process
+//!    with the template's environment and timeout, so what runs is what deploys.
+//!
+//! `ROOTSKI__*` variables of this process override the template's for the function
+//! (e.g. a local JWKS file); SSM fetching is switched off unless `--ssm`.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use cdk_toolkit::assembly::CloudAssembly;
+use cdk_toolkit::local::{LocalApi, LocalOptions, LocalStack, PseudoParameters};
+use rootski_api::import::{SeedOutcome, open_seeded_store};
+use rootski_backend_cdk::app::{self, AppConfig, STACK_ID};
+use rootski_backend_cdk::bundling::{BundleOptions, bundle_bootstrap};
+use rootski_backend_cdk::lambda_rest_api::stacks::lambda_rest_api::RootskiLambdaRestApiProps;
+
+use super::serve::StoreArg;
 
 /// Arguments of `rootski local`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Port of the local API Gateway on 127.0.0.1 (0 picks a free one).
+    #[arg(long, env = "ROOTSKI__LOCAL_PORT", default_value_t = 3000)]
+    port: u16,
+    /// Store the function reads.
+    #[arg(long, env = "ROOTSKI__STORE", value_enum, default_value = "embedded")]
+    store: StoreArg,
+    /// Embedded store file, seeded with the bundled dataset on first use.
+    #[arg(long, env = "ROOTSKI__DB", default_value = "rootski.sqlite3")]
+    db: PathBuf,
+    /// Reuse the last bundle instead of building the bootstrap.
+    #[arg(long, env = "ROOTSKI__LOCAL_NO_BUILD")]
+    no_build: bool,
+    /// Let the function fetch settings from AWS SSM, as the deployed stack does.
+    #[arg(long, env = "ROOTSKI__LOCAL_SSM")]
+    ssm: bool,
+    /// Cloud assembly directory to synthesize into.
+    #[arg(long, env = "ROOTSKI__LOCAL_OUTPUT", default_value = "cdk.out")]
+    output: PathBuf,
+    /// Most concurrent function instances.
+    #[arg(long, env = "ROOTSKI__LOCAL_MAX_INSTANCES", default_value_t = 4)]
+    max_instances: usize,
+}
 
 /// Runs `rootski local`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`rootski local` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let root = workspace_root()?;
+    let asset_dir = bundle(&root, args.no_build)?;
+    let output = absolute(&args.output)?;
+    synthesize(&root, &output, &asset_dir)?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(&args, &output))
+}
+
+/// Builds (or reuses) the bundle and returns the asset directory holding `bootstrap`.
+fn bundle(root: &Path, no_build: bool) -> anyhow::Result<PathBuf> {
+    let mut options = BundleOptions::for_workspace(root);
+    options.progress = std::io::stderr().is_terminal();
+    if no_build {
+        let asset = options.out_dir.join("asset");
+        if !asset.join(&options.binary).is_file() {
+            bail!(
+                "--no-build: there is no bundle in {} yet; run `rootski local` once without --no-build",
+                asset.display()
+            );
+        }
+        eprintln!("using the existing bundle {}", asset.display());
+        return Ok(asset);
+    }
+    let bundle = bundle_bootstrap(&options)?;
+    eprintln!(
+        "bundled bootstrap: {:.1} MiB zip ({:.1} MiB unzipped), max GLIBC {}, sha256 {}{}",
+        bundle.zip_bytes as f64 / 1_048_576.0,
+        bundle.binary_bytes as f64 / 1_048_576.0,
+        bundle
+            .max_glibc
+            .map_or_else(|| "none".to_owned(), |v| v.to_string()),
+        &bundle.zip_sha256[..12],
+        if bundle.reused { " (unchanged)" } else { "" }
+    );
+    Ok(bundle.asset_dir)
+}
+
+/// INTEGRATION POINT with the stack: synthesis with the bundle as the code asset.
+fn synthesize(root: &Path, output: &Path, asset_dir: &Path) -> anyhow::Result<()> {
+    let context = if root.join("cdk.json").is_file() {
+        cdk::context::load_context(root, &[]).context("reading cdk.json / cdk.context.json")?
+    } else {
+        serde_json::Map::new()
+    };
+    let config = AppConfig {
+        outdir: output.to_path_buf(),
+        context,
+        default_account: std::env::var("CDK_DEFAULT_ACCOUNT")
+            .ok()
+            .or_else(|| Some("123456789012".into())),
+        default_region: std::env::var("CDK_DEFAULT_REGION")
+            .ok()
+            .or_else(|| Some("us-east-1".into())),
+        path_metadata: true,
+        stack_props: RootskiLambdaRestApiProps {
+            code_asset: Some(asset_dir.to_path_buf()),
+            ..Default::default()
+        },
+    };
+    let synthesized = app::synth(&config).context("synthesizing the stack")?;
+    for missing in &synthesized.missing {
+        // Lookups (the hosted zone) only matter for deploying; locally a dummy is fine.
+        eprintln!(
+            "note: context {:?} is not available; using a dummy value locally",
+            missing.key
+        );
+    }
+    eprintln!("synthesized {STACK_ID} to {}", output.display());
+    Ok(())
+}
+
+async fn serve(args: &Args, output: &Path) -> anyhow::Result<()> {
+    let mut overrides = function_overrides(args)?;
+    if let StoreArg::Embedded = args.store {
+        let db = absolute(&args.db)?;
+        let (store, outcome) = open_seeded_store(&db, &|_| {})
+            .await
+            .with_context(|| format!("cannot prepare the embedded store at {}", db.display()))?;
+        drop(store);
+        if let SeedOutcome::Seeded(report) = outcome {
+            eprintln!(
+                "seeded {} with the bundled open dataset ({} items)",
+                db.display(),
+                report.items
+            );
+        }
+        overrides.insert("ROOTSKI__STORE".into(), "embedded".into());
+        overrides.insert("ROOTSKI__DB".into(), db.display().to_string());
+    } else {
+        overrides.insert("ROOTSKI__STORE".into(), "dynamodb".into());
+    }
+
+    let assembly = CloudAssembly::load(output)?;
+    let stack = assembly.stack(STACK_ID)?;
+    let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
+    let pseudo = PseudoParameters {
+        region,
+        ..PseudoParameters::default()
+    };
+    let api = LocalApi::from_stack(&stack, None, &pseudo)?;
+    let options = LocalOptions {
+        environment_overrides: overrides,
+        max_instances: args.max_instances,
+        pseudo,
+        ..LocalOptions::default()
+    };
+    let local = LocalStack::new(api, &options)?;
+    let address = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address}; pick another port with --port"))?;
+    let address = listener.local_addr()?;
+    println!("\n✨  {STACK_ID} is running locally (Ctrl-C stops it)\n\nOutputs:");
+    for (label, url) in local.urls(address) {
+        println!("{label} = {url}");
+    }
+    println!();
+    local.serve(listener, shutdown_signal()).await?;
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// `ROOTSKI__*` of this process (but the runner's own `ROOTSKI__LOCAL_*`), SSM off
+/// unless asked, and AWS credentials when the function talks to DynamoDB.
+fn function_overrides(args: &Args) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut overrides = BTreeMap::new();
+    for (key, value) in std::env::vars_os() {
+        let (Some(key), Some(value)) = (key.to_str(), value.to_str()) else {
+            continue;
+        };
+        let upper = key.to_ascii_uppercase();
+        let passes = (upper.starts_with("ROOTSKI__") && !upper.starts_with("ROOTSKI__LOCAL_"))
+            || (matches!(args.store, StoreArg::Dynamodb)
+                && (upper.starts_with("AWS_ACCESS_KEY_ID")
+                    || upper.starts_with("AWS_SECRET_ACCESS_KEY")
+                    || upper.starts_with("AWS_SESSION_TOKEN")
+                    || upper.starts_with("AWS_ENDPOINT_URL")));
+        if passes {
+            overrides.insert(upper, value.to_owned());
+        }
+    }
+    if !args.ssm {
+        overrides.insert("ROOTSKI__FETCH_VALUES_FROM_AWS_SSM".into(), "false".into());
+    }
+    Ok(overrides)
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("\nstopping the local stack...");
+}
+
+/// The source tree to bundle: the nearest ancestor of the current directory holding
+/// `crates/rootski-lambda`, else the tree this binary was built from.
+fn workspace_root() -> anyhow::Result<PathBuf> {
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let is_root =
+        |dir: &Path| dir.join("Cargo.toml").is_file() && dir.join("crates/rootski-lambda").is_dir();
+    if let Some(dir) = cwd.ancestors().find(|d| is_root(d)) {
+        return Ok(dir.to_path_buf());
+    }
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if is_root(&built_from) {
+        return Ok(built_from.canonicalize()?);
+    }
+    bail!(
+        "cannot find the rootski source tree (a directory with crates/rootski-lambda); run `rootski local` inside it"
+    )
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    if path.is_absolute() {
+        return Ok(path.to_path_buf());
+    }
+    Ok(std::env::current_dir()
+        .context("reading the current directory")?
+        .join(path))
 }
