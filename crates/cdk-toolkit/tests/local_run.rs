@@ -290,3 +290,27 @@ async fn urls_are_printed_like_stack_outputs() {
     assert_eq!(urls[1].1, format!("http://{}/v1/", running.addr));
     running.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_instance_killed_from_outside_is_replaced() {
+    let running = start(10, false, options()).await;
+    let first = request(running.addr, "GET", "/prod/one", &[], b"")
+        .await
+        .json();
+    let pid = first["pid"].as_u64().expect("pid").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let reply = tokio::time::timeout(
+        Duration::from_secs(10),
+        request(running.addr, "GET", "/prod/two", &[], b""),
+    )
+    .await
+    .expect("answered without waiting for the gateway timeout");
+    assert_eq!(reply.status, 200);
+    assert_ne!(reply.json()["pid"].as_u64().expect("pid").to_string(), pid);
+    running.stop().await;
+}

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::process::Command;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Notify, oneshot, watch};
 
 use super::pool::{Outcome, PoolInner};
 
@@ -39,6 +39,11 @@ struct Instance {
     in_flight: Mutex<Option<InFlight>>,
     kill: Arc<Notify>,
     pid: Mutex<Option<u32>>,
+    /// Set when the process is gone, to release a `/next` still waiting for it (the
+    /// dead process's connection may never be noticed as closed).
+    exited: watch::Sender<bool>,
+    /// Counted in the pool's `finishing` (answered, not yet back in `/next`).
+    finishing: Mutex<bool>,
 }
 
 impl Instance {
@@ -102,8 +107,11 @@ pub(crate) async fn run(pool: Arc<PoolInner>, number: u64, kill: Arc<Notify>) {
         in_flight: Mutex::new(None),
         kill,
         pid: Mutex::new(None),
+        exited: watch::Sender::new(false),
+        finishing: Mutex::new(false),
     });
     let exit = supervise(&instance).await;
+    instance.exited.send_replace(true);
     let initialized = *instance
         .initialized
         .lock()
@@ -122,7 +130,7 @@ pub(crate) async fn run(pool: Arc<PoolInner>, number: u64, kill: Arc<Notify>) {
         eprintln!("[{}] init failed: {message}", instance.name());
         message
     });
-    pool.instance_exited(number, init_failure);
+    pool.instance_exited(number, init_failure, &instance.finishing);
 }
 
 /// Starts the Runtime API and the process; returns how the process ended.
@@ -226,15 +234,29 @@ async fn next(State(instance): State<Arc<Instance>>) -> Response {
         *initialized = true;
         first
     };
-    if cold_start {
-        instance.pool.lock().starting -= 1;
-    }
     if let Some(abandoned) = instance.take_in_flight(None) {
         let _ = abandoned.reply.send(Outcome::Crashed(
             "the runtime asked for the next event without answering".into(),
         ));
     }
-    let invocation = instance.pool.next_invocation().await;
+    let mut exited = instance.exited.subscribe();
+    let becoming_idle = |state: &mut super::pool::PoolState| {
+        if cold_start {
+            state.starting -= 1;
+        }
+        let mut finishing = instance.finishing.lock().unwrap_or_else(|p| p.into_inner());
+        if std::mem::take(&mut *finishing) {
+            state.finishing -= 1;
+        }
+    };
+    let invocation = tokio::select! {
+        // Biased: the first poll of `next_invocation` applies `becoming_idle`.
+        biased;
+        invocation = instance.pool.next_invocation(becoming_idle) => invocation,
+        _ = exited.wait_for(|gone| *gone) => {
+            return runtime_error(StatusCode::GONE, "InstanceGone", "this execution environment has stopped");
+        }
+    };
     let timeout = instance.pool.launch.function.timeout;
     let deadline = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -362,6 +384,15 @@ fn finish(
     } else {
         outcome(&body)
     };
+    {
+        // Pool lock first, then the flag: the same order as in `next`.
+        let mut state = instance.pool.lock();
+        let mut finishing = instance.finishing.lock().unwrap_or_else(|p| p.into_inner());
+        if !*finishing {
+            *finishing = true;
+            state.finishing += 1;
+        }
+    }
     let _ = in_flight.reply.send(outcome);
     (
         StatusCode::ACCEPTED,

@@ -73,6 +73,9 @@ pub(crate) struct PoolState {
     pub(crate) idle: usize,
     /// Instances started that have not yet asked for an event.
     pub(crate) starting: usize,
+    /// Instances that answered an invocation and have not yet asked for the next
+    /// one: they will be idle in a moment, so no new instance is started for them.
+    pub(crate) finishing: usize,
     /// Instances alive (starting, idle or busy).
     pub(crate) live: usize,
     pub(crate) next_instance: u64,
@@ -164,7 +167,7 @@ impl PoolInner {
             .queue
             .retain(|invocation| !invocation.reply.is_closed());
         while !state.shutting_down
-            && state.queue.len() > state.idle + state.starting
+            && state.queue.len() > state.idle + state.starting + state.finishing
             && state.live < self.max_instances
         {
             state.live += 1;
@@ -178,8 +181,14 @@ impl PoolInner {
     }
 
     /// Waits for the next queued invocation whose caller is still waiting.
-    pub(crate) async fn next_invocation(&self) -> Invocation {
-        let _idle = IdleGuard::new(self);
+    /// `becoming_idle` updates the counters of the state the instance leaves
+    /// (starting, finishing) under the same lock that counts it idle, so it is never
+    /// counted as neither (which would start a needless instance).
+    pub(crate) async fn next_invocation(
+        &self,
+        becoming_idle: impl FnOnce(&mut PoolState),
+    ) -> Invocation {
+        let _idle = IdleGuard::new(self, becoming_idle);
         loop {
             let notified = self.work.notified();
             tokio::pin!(notified);
@@ -198,9 +207,17 @@ impl PoolInner {
 
     /// Bookkeeping when an instance's process has exited. `init_failure` is set when
     /// it died before asking for its first event.
-    pub(crate) fn instance_exited(self: &Arc<Self>, number: u64, init_failure: Option<String>) {
+    pub(crate) fn instance_exited(
+        self: &Arc<Self>,
+        number: u64,
+        init_failure: Option<String>,
+        finishing: &Mutex<bool>,
+    ) {
         let mut state = self.lock();
         state.live -= 1;
+        if std::mem::take(&mut *finishing.lock().unwrap_or_else(|p| p.into_inner())) {
+            state.finishing -= 1;
+        }
         state.kill_switches.remove(&number);
         if let Some(message) = init_failure {
             state.starting -= 1;
@@ -223,8 +240,11 @@ impl PoolInner {
 struct IdleGuard<'a>(&'a PoolInner);
 
 impl<'a> IdleGuard<'a> {
-    fn new(pool: &'a PoolInner) -> Self {
-        pool.lock().idle += 1;
+    fn new(pool: &'a PoolInner, becoming_idle: impl FnOnce(&mut PoolState)) -> Self {
+        let mut state = pool.lock();
+        becoming_idle(&mut state);
+        state.idle += 1;
+        drop(state);
         Self(pool)
     }
 }
