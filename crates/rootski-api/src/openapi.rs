@@ -3,13 +3,24 @@
 //! The UI's files are compiled into the binary (utoipa-swagger-ui's `vendored`
 //! feature), so the docs page works offline and nothing is downloaded at build or
 //! run time.
+//!
+//! Every link is relative (`/docs` redirects to `docs/`, the UI loads
+//! `../openapi.json`), so the page also works behind API Gateway, where the browser
+//! sees `/prod/docs` or `/v1/docs` while this router sees `/docs`.
+
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::Config;
 
+use crate::error::{ApiError, JSON_CONTENT_TYPE};
 use crate::routes;
 use crate::validation::FieldError;
 
@@ -65,9 +76,64 @@ impl Modify for BearerAuth {
 )]
 pub struct ApiDoc;
 
-/// `/openapi.json` and `/docs`.
+/// `/openapi.json` and `/docs` (with the UI's files under `/docs/`).
 pub fn docs_router() -> Router {
-    Router::new().merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(docs_redirect))
+        .route("/docs/", get(|| docs_file(None)))
+        .route(
+            "/docs/{*file}",
+            get(|Path(file): Path<String>| docs_file(Some(file))),
+        )
+}
+
+/// The document, serialized once.
+fn document() -> &'static Result<Vec<u8>, String> {
+    static DOCUMENT: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .map(String::into_bytes)
+            .map_err(|e| e.to_string())
+    })
+}
+
+async fn openapi_json() -> Result<Response, ApiError> {
+    match document() {
+        Ok(bytes) => Ok((
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(JSON_CONTENT_TYPE),
+            )],
+            bytes.clone(),
+        )
+            .into_response()),
+        Err(err) => Err(ApiError::Internal(format!("OpenAPI document: {err}"))),
+    }
+}
+
+/// `/docs` → `docs/`, relative so a path prefix in front of this router survives.
+async fn docs_redirect() -> Response {
+    (
+        StatusCode::TEMPORARY_REDIRECT,
+        [(header::LOCATION, HeaderValue::from_static("docs/"))],
+    )
+        .into_response()
+}
+
+async fn docs_file(file: Option<String>) -> Result<Response, ApiError> {
+    static CONFIG: OnceLock<Arc<Config<'static>>> = OnceLock::new();
+    let config = CONFIG.get_or_init(|| Arc::new(Config::new(["../openapi.json"])));
+    match utoipa_swagger_ui::serve(file.as_deref().unwrap_or(""), config.clone()) {
+        Ok(Some(found)) => Ok((
+            [(header::CONTENT_TYPE, found.content_type)],
+            found.bytes.into_owned(),
+        )
+            .into_response()),
+        Ok(None) => Err(ApiError::RouteNotFound),
+        Err(err) => Err(ApiError::Internal(format!("Swagger UI file: {err}"))),
+    }
 }
 
 #[cfg(test)]

@@ -195,6 +195,14 @@ async fn openapi_document_and_offline_docs_page() {
             .is_some()
     );
 
+    // Relative links only, so the page also works under /prod or /v1.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let redirect = no_redirects.get(server.url("/docs")).send().await.unwrap();
+    assert_eq!(redirect.status().as_u16(), 307);
+    assert_eq!(redirect.headers()["location"], "docs/");
     let page = server.client.get(server.url("/docs")).send().await.unwrap();
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.unwrap();
@@ -213,7 +221,8 @@ async fn openapi_document_and_offline_docs_page() {
         .send()
         .await
         .unwrap();
-    assert!(config.text().await.unwrap().contains("/openapi.json"));
+    assert!(config.text().await.unwrap().contains("\"../openapi.json\""));
+    assert_eq!(server.get_json("/docs/no-such-file.js", None).await.0, 404);
     server.stop().await;
 }
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `rootski serve` on a fresh store serves the bundled open dataset with no other
+# set-up step: it seeds the embedded store, then GET /search/при returns words and
+# GET /breakdown/8 the inferred breakdown of быть. Starts the server on
+# 127.0.0.1 (free port), waits at most 300 s, and always stops it.
+set -euo pipefail
+ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
+cd "$ROOT"
+
+cargo build --locked --quiet -p rootski-backend-cdk --bin rootski
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/rootski"
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+env -u ROOTSKI__CONFIG_FILE_PATH ROOTSKI__LOG_LEVEL=warn \
+    "$BIN" serve --host 127.0.0.1 --port 0 --db "$WORK/rootski.sqlite3" >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+
+BASE=""
+for _ in $(seq 1 600); do
+    BASE="$(grep -o 'listening on http://[0-9.:]*' "$WORK/serve.log" | head -1 | sed 's/listening on //' || true)"
+    [ -n "$BASE" ] && break
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "rootski serve exited:" >&2; cat "$WORK/serve.log" >&2; exit 1
+    fi
+    sleep 0.5
+done
+[ -n "$BASE" ] || { echo "rootski serve did not listen within 300 s" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+
+fail() { echo "FAIL: $*" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+get() { curl -s --max-time 30 -o "$WORK/body" -w '%{http_code}' "$BASE$1"; }
+
+[ "$(get /health)" = 200 ] || fail "/health"
+[ "$(get /search/%D0%BF%D1%80%D0%B8)" = 200 ] || fail "/search/при status"
+python3 - "$WORK/body" <<'PY' || fail "/search/при body"
+import json, sys
+words = json.load(open(sys.argv[1]))["words"]
+assert 0 < len(words) <= 100, len(words)
+assert all(w["word"].startswith("при") and w["pos"] == "deprecated" for w in words), words[:3]
+PY
+[ "$(get /breakdown/8)" = 200 ] || fail "/breakdown/8 status"
+python3 - "$WORK/body" <<'PY' || fail "/breakdown/8 body"
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["word"] == "быть" and b["is_inference"] is True, b
+assert "".join(i["morpheme"] for i in b["breakdown_items"]) == "быть", b
+PY
+[ "$(get /morpheme/morphemes.json)" = 200 ] || fail "morphemes.json"
+[ "$(get /openapi.json)" = 200 ] || fail "openapi.json"
+[ "$(get /nope)" = 404 ] || fail "404 fallback"
+echo "rootski serve: fresh store seeded and served ($BASE)"
