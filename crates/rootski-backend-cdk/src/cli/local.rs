@@ -130,6 +130,14 @@ fn synthesize(root: &Path, output: &Path, asset_dir: &Path) -> anyhow::Result<()
 
 async fn serve(args: &Args, output: &Path) -> anyhow::Result<()> {
     let mut overrides = function_overrides(args)?;
+    // Each Lambda environment has its own /tmp; give the local ones a private one
+    // too, so a morphemes.json cached by an earlier run is never served.
+    let private_tmp = tempfile::Builder::new()
+        .prefix("rootski-local-tmp-")
+        .tempdir()?;
+    overrides
+        .entry("ROOTSKI__STATIC_ASSETS_DIR".into())
+        .or_insert_with(|| private_tmp.path().display().to_string());
     if let StoreArg::Embedded = args.store {
         let db = absolute(&args.db)?;
         let (store, outcome) = open_seeded_store(&db, &|_| {})
