@@ -21,14 +21,24 @@ use tracing::{Level, Span};
 
 use crate::auth::{Jwks, KnownUsers, TokenVerifier};
 use crate::config::Settings;
+use crate::domain::{FamilyId, MorphemeFamily};
 use crate::error::{ApiError, json_response};
 use crate::routes;
 use crate::routes::morphemes::MorphemesAsset;
 use crate::store::Store;
+use crate::ttl_cache::TtlCache;
 use crate::{cors, openapi};
 
 /// Largest request body accepted (64 KiB); larger bodies get 413.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// How long a search response is reused. Words change only through imports, so a
+/// new word shows up in search at most this late.
+pub const SEARCH_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// How long a morpheme family read for a breakdown is reused (families change only
+/// through imports).
+pub const FAMILY_CACHE_TTL: Duration = Duration::from_secs(300);
 
 /// Everything handlers share: settings, the store, token verification, the user
 /// cache and the built morphemes.json. Cheap to clone.
@@ -43,6 +53,8 @@ struct Inner {
     verifier: TokenVerifier,
     known_users: KnownUsers,
     morphemes: MorphemesAsset,
+    search_cache: TtlCache<String, axum::body::Bytes>,
+    family_cache: TtlCache<FamilyId, Arc<MorphemeFamily>>,
 }
 
 impl AppState {
@@ -61,6 +73,8 @@ impl AppState {
                 verifier,
                 known_users: KnownUsers::default(),
                 morphemes,
+                search_cache: TtlCache::new(SEARCH_CACHE_TTL, 10_000),
+                family_cache: TtlCache::new(FAMILY_CACHE_TTL, 100_000),
             }),
         }
     }
@@ -88,6 +102,16 @@ impl AppState {
     /// The cached morphemes.json.
     pub fn morphemes(&self) -> &MorphemesAsset {
         &self.inner.morphemes
+    }
+
+    /// Serialized search responses by term.
+    pub fn search_cache(&self) -> &TtlCache<String, axum::body::Bytes> {
+        &self.inner.search_cache
+    }
+
+    /// Morpheme families by id, for enriching breakdowns.
+    pub fn family_cache(&self) -> &TtlCache<FamilyId, Arc<MorphemeFamily>> {
+        &self.inner.family_cache
     }
 
     /// Builds morphemes.json now instead of on its first request (optional; useful

@@ -30,6 +30,7 @@ pub mod error;
 pub mod openapi;
 pub mod routes;
 pub mod telemetry;
+pub mod ttl_cache;
 pub mod validation;
 
 pub use app::{AppState, BODY_LIMIT_BYTES, router, serve, shutdown_signal};

@@ -1,12 +1,15 @@
 //! `GET /search/{search_term}`: prefix search over word texts.
 
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::PathParams;
 use crate::app::AppState;
-use crate::error::{ApiError, JsonBody};
+use crate::error::{ApiError, JSON_CONTENT_TYPE};
 use crate::store::SEARCH_LIMIT;
 
 /// Body of a search: at most 100 words ordered by their text.
@@ -29,17 +32,40 @@ pub struct SearchHit {
     pub pos: &'static str,
 }
 
-/// Words starting with `search_term` (URL-encoded UTF-8).
+/// Words starting with `search_term` (URL-encoded UTF-8). Responses are reused for
+/// [`crate::app::SEARCH_CACHE_TTL`]: typing sends the same prefixes again and again.
 #[utoipa::path(get, path = "/search/{search_term}", tag = "Words",
     params(("search_term" = String, Path, description = "Prefix of the word, e.g. при")),
     responses((status = 200, description = "Matching words, at most 100", body = SearchResponse)))]
 pub async fn search(
     State(state): State<AppState>,
     PathParams(search_term): PathParams<String>,
-) -> Result<JsonBody<SearchResponse>, ApiError> {
+) -> Result<Response, ApiError> {
+    let body = match state.search_cache().get(search_term.as_str()) {
+        Some(body) => body,
+        None => {
+            let found = find(&state, &search_term).await?;
+            let body = Bytes::from(serde_json::to_vec(&found).map_err(|err| {
+                ApiError::Internal(format!("search response did not serialize: {err}"))
+            })?);
+            state.search_cache().insert(search_term, body.clone());
+            body
+        }
+    };
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(JSON_CONTENT_TYPE),
+        )],
+        body,
+    )
+        .into_response())
+}
+
+async fn find(state: &AppState, search_term: &str) -> Result<SearchResponse, ApiError> {
     let entries = state
         .store()
-        .search_words(&search_term, SEARCH_LIMIT)
+        .search_words(search_term, SEARCH_LIMIT)
         .await?;
     let words = entries
         .into_iter()
@@ -51,5 +77,5 @@ pub async fn search(
             pos: "deprecated",
         })
         .collect();
-    Ok(JsonBody(SearchResponse { words }))
+    Ok(SearchResponse { words })
 }

@@ -48,7 +48,9 @@ pub async fn get_breakdown(
                 "No breakdown for word with ID {word_id} was found in Dynamo."
             ))
         })?;
-    Ok(JsonBody(view::render(store, breakdown, &user.email).await?))
+    Ok(JsonBody(
+        view::render(store, state.family_cache(), breakdown, &user.email).await?,
+    ))
 }
 
 /// Body of a successful submission.

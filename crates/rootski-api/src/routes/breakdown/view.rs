@@ -2,12 +2,17 @@
 //! with their morpheme family (type, level, meanings, sibling texts).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{Breakdown, BreakdownItem, FamilyId, MorphemeFamily, MorphemeId};
 use crate::store::{Store, StoreError};
+use crate::ttl_cache::TtlCache;
+
+/// Families by id, reused across requests.
+pub type FamilyCache = TtlCache<FamilyId, Arc<MorphemeFamily>>;
 
 /// Body of `GET /breakdown/{word_id}`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,10 +84,11 @@ pub struct MorphemeItemView {
 /// Builds the response for `breakdown` as seen by `user_email`.
 pub async fn render(
     store: &dyn Store,
+    cache: &FamilyCache,
     breakdown: Breakdown,
     user_email: &str,
 ) -> Result<BreakdownResponse, StoreError> {
-    let families = families_of(store, &breakdown.breakdown_items).await?;
+    let families = families_of(store, cache, &breakdown.breakdown_items).await?;
     let items = breakdown
         .breakdown_items
         .into_iter()
@@ -108,8 +114,9 @@ pub async fn render(
 /// carry their family id; older items may not, and their morphemes are looked up.
 async fn families_of(
     store: &dyn Store,
+    cache: &FamilyCache,
     items: &[BreakdownItem],
-) -> Result<HashMap<MorphemeId, MorphemeFamily>, StoreError> {
+) -> Result<HashMap<MorphemeId, Arc<MorphemeFamily>>, StoreError> {
     let mut family_of: HashMap<MorphemeId, FamilyId> = HashMap::new();
     let mut unknown: BTreeSet<MorphemeId> = BTreeSet::new();
     for item in items {
@@ -132,25 +139,30 @@ async fn families_of(
     if family_of.is_empty() {
         return Ok(HashMap::new());
     }
-    let family_ids: Vec<FamilyId> = family_of
-        .values()
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let families: HashMap<FamilyId, MorphemeFamily> = store
-        .get_families(&family_ids)
-        .await?
-        .into_iter()
-        .map(|family| (family.family_id, family))
-        .collect();
+    let mut families: HashMap<FamilyId, Arc<MorphemeFamily>> = HashMap::new();
+    let mut missing: Vec<FamilyId> = Vec::new();
+    for id in family_of.values().copied().collect::<BTreeSet<_>>() {
+        match cache.get(&id) {
+            Some(family) => {
+                families.insert(id, family);
+            }
+            None => missing.push(id),
+        }
+    }
+    if !missing.is_empty() {
+        for family in store.get_families(&missing).await? {
+            let family = Arc::new(family);
+            cache.insert(family.family_id, family.clone());
+            families.insert(family.family_id, family);
+        }
+    }
     Ok(family_of
         .into_iter()
         .filter_map(|(morpheme, family)| families.get(&family).map(|f| (morpheme, f.clone())))
         .collect())
 }
 
-fn item_view(item: BreakdownItem, families: &HashMap<MorphemeId, MorphemeFamily>) -> ItemView {
+fn item_view(item: BreakdownItem, families: &HashMap<MorphemeId, Arc<MorphemeFamily>>) -> ItemView {
     match item
         .morpheme_id
         .and_then(|id| families.get(&id).map(|family| (id, family)))
