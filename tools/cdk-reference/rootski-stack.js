@@ -15,7 +15,8 @@
 //        ../../crates/rootski-backend-cdk/tests/fixtures/cdk-reference/
 //
 // `cfn-lint` on this template: 1 warning, W3005 (the Function's DependsOn on its service
-// role, already enforced by the GetAtt in `Role`). The `--original` variant has 3 warnings:
+// role, already enforced by the GetAtt in `Role`). Our Rust synthesis omits exactly that
+// redundant DependsOn entry (same deployment order), so its template lints clean. The `--original` variant has 3 warnings:
 // W2531 (python3.8 runtime deprecated; an error once creation is disabled) and W3005 twice
 // (also for the DnsValidatedCertificate's requestor Lambda).
 //
