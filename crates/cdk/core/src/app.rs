@@ -46,6 +46,9 @@ impl Default for AppProps {
 pub(crate) struct AppState {
     pub outdir: PathBuf,
     pub tree_metadata: bool,
+    /// Replacements of cross-stack references per consumer stack, made by the
+    /// references pass of synthesis (see `refs`).
+    pub references: std::cell::RefCell<std::collections::HashMap<crate::resolve::RefKey, Value>>,
 }
 
 /// The root of a construct tree (CDK's `App`). Derefs to its [`Construct`].
@@ -102,6 +105,7 @@ impl App {
         let state = AppState {
             outdir: outdir.unwrap_or_else(|| PathBuf::from("cdk.out")),
             tree_metadata: props.tree_metadata,
+            references: Default::default(),
         };
         let construct = Construct::root(Kind::App(state), "aws-cdk-lib.App");
         for (k, v) in context {

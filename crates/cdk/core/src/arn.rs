@@ -5,7 +5,7 @@
 //! so the result resolves to a minimal `Fn::Join`), and the separator follows the
 //! ARN format: `/` (default), `:` or none.
 
-use crate::{Error, Result, Stack};
+use crate::{Error, Result, Stack, Token};
 
 /// How the resource name is attached (CDK's `ArnFormat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,7 +41,9 @@ pub struct ArnComponents {
 }
 
 impl Stack {
-    /// Formats an ARN from components (CDK's `formatArn`).
+    /// Formats an ARN from components (CDK's `formatArn`):
+    /// `arn:{partition}:{service}:{region}:{account}:{resource}{sep}{resource_name}`
+    /// (`:/{resource}` for [`ArnFormat::SlashResourceSlashResourceName`]).
     pub fn format_arn(&self, c: ArnComponents) -> Result<String> {
         if c.service.is_empty() {
             return Err(Error::validation(
@@ -52,18 +54,132 @@ impl Stack {
         let partition = c.partition.unwrap_or_else(|| self.partition());
         let region = c.region.unwrap_or_else(|| self.region());
         let account = c.account.unwrap_or_else(|| self.account());
+        let lead = if c.arn_format == ArnFormat::SlashResourceSlashResourceName {
+            "/"
+        } else {
+            ""
+        };
         let mut arn = format!(
-            "arn:{partition}:{}:{region}:{account}:{}",
+            "arn:{partition}:{}:{region}:{account}:{lead}{}",
             c.service, c.resource
         );
-        match (c.arn_format, &c.resource_name) {
-            (ArnFormat::NoResourceName, _) | (_, None) => {}
-            (ArnFormat::ColonResourceName, Some(n)) => arn.push_str(&format!(":{n}")),
-            (ArnFormat::SlashResourceName, Some(n)) => arn.push_str(&format!("/{n}")),
-            (ArnFormat::SlashResourceSlashResourceName, Some(n)) => arn.push_str(&format!("/{n}")),
+        if let Some(n) = &c.resource_name {
+            let sep = if c.arn_format == ArnFormat::ColonResourceName {
+                ":"
+            } else {
+                "/"
+            };
+            arn.push_str(sep);
+            arn.push_str(n);
         }
         Ok(arn)
     }
+
+    /// Splits an ARN into components (CDK's `splitArn`). A concrete string is split
+    /// here (the detected format wins, as in CDK); a token is split at deploy time
+    /// with `Fn::Split`/`Fn::Select` following `arn_format`. A malformed concrete ARN
+    /// is an error saying which component is missing.
+    pub fn split_arn(&self, arn: &str, arn_format: ArnFormat) -> Result<ArnComponents> {
+        if !arn.starts_with("arn:") && Token::is_unresolved(arn) {
+            return Ok(split_token_arn(arn, arn_format));
+        }
+        split_literal_arn(arn).map_err(|m| Error::validation(self.path(), m))
+    }
+}
+
+fn select(i: usize, list: &[String]) -> String {
+    crate::Fn::select(i, list).unwrap_or_default()
+}
+
+fn split_token_arn(arn: &str, arn_format: ArnFormat) -> ArnComponents {
+    let parts = crate::Fn::split(":", arn);
+    let (resource, resource_name) = match arn_format {
+        ArnFormat::NoResourceName => (select(5, &parts), None),
+        ArnFormat::ColonResourceName => (select(5, &parts), Some(select(6, &parts))),
+        ArnFormat::SlashResourceName => {
+            let last = crate::Fn::split("/", &select(5, &parts));
+            (select(0, &last), Some(select(1, &last)))
+        }
+        ArnFormat::SlashResourceSlashResourceName => {
+            let last = crate::Fn::split("/", &select(5, &parts));
+            (select(1, &last), Some(select(2, &last)))
+        }
+    };
+    ArnComponents {
+        partition: Some(select(1, &parts)),
+        service: select(2, &parts),
+        region: Some(select(3, &parts)),
+        account: Some(select(4, &parts)),
+        resource,
+        resource_name,
+        arn_format,
+    }
+}
+
+/// CDK's `Arn.split` of a concrete string (its `parseArnShape` checks first).
+pub(crate) fn split_literal_arn(arn: &str) -> std::result::Result<ArnComponents, String> {
+    if !arn.starts_with("arn:") {
+        return Err(format!(
+            "ARNs must start with \"arn:\" and have at least 6 components: {arn}"
+        ));
+    }
+    let components: Vec<&str> = arn.split(':').collect();
+    let nth = |i: usize| components.get(i).copied().unwrap_or("");
+    if nth(1).is_empty() {
+        return Err(format!(
+            "The `partition` component (2nd component) of an ARN is required: {arn}"
+        ));
+    }
+    if nth(2).is_empty() {
+        return Err(format!(
+            "The `service` component (3rd component) of an ARN is required: {arn}"
+        ));
+    }
+    if nth(5).is_empty() {
+        return Err(format!(
+            "The `resource` component (6th component) of an ARN is required: {arn}"
+        ));
+    }
+    let type_or_name = nth(5);
+    let rest = &components[6..];
+    let (mut start, mut slash) = (0, type_or_name.find('/'));
+    let mut format = ArnFormat::NoResourceName;
+    if slash == Some(0) {
+        slash = type_or_name[1..].find('/').map(|i| i + 1);
+        start = 1;
+        format = ArnFormat::SlashResourceSlashResourceName;
+    }
+    let (resource, mut name) = match slash {
+        Some(i) => {
+            if start == 0 {
+                format = ArnFormat::SlashResourceName;
+            }
+            (
+                type_or_name[start..i].to_string(),
+                Some(type_or_name[i + 1..].to_string()),
+            )
+        }
+        None => {
+            if !rest.is_empty() {
+                format = ArnFormat::ColonResourceName;
+            }
+            (type_or_name[start..].to_string(), None)
+        }
+    };
+    if !rest.is_empty() {
+        let mut n = name.map(|x| x + ":").unwrap_or_default();
+        n.push_str(&rest.join(":"));
+        name = Some(n);
+    }
+    Ok(ArnComponents {
+        service: nth(2).to_string(),
+        resource,
+        resource_name: name,
+        arn_format: format,
+        partition: Some(nth(1).to_string()),
+        region: Some(nth(3).to_string()),
+        account: Some(nth(4).to_string()),
+    })
 }
 
 #[cfg(test)]

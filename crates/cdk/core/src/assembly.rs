@@ -161,9 +161,14 @@ fn stack_metadata(stack: &Stack) -> Result<Map<String, Value>> {
     let tags = stack.tags();
     for c in crate::synth::constructs_of_breadth_first(stack) {
         let mut entries: Vec<Value> = Vec::new();
+        let own = Stack::of(&c).unwrap_or_else(|_| stack.clone());
         for e in c.metadata() {
-            let data = stack.resolve(&e.data)?;
+            let data = own.resolve(&e.data)?;
             entries.push(json!({"type": e.kind, "data": data}));
+        }
+        let nested = Stack::from_construct(&c).filter(|n| n.nested());
+        if let Some(n) = nested {
+            entries.push(json!({"type": "aws:cdk:templateFile", "data": n.template_file()}));
         }
         if &c == stack.construct() {
             entries.push(json!({"type": "aws:cdk:templateFile", "data": stack.template_file()}));
@@ -191,10 +196,12 @@ fn asset_destination(stack: &Stack, bucket: &str, object_key: &str) -> (String, 
     if !crate::Token::is_unresolved(&region) {
         dest.insert("region".into(), Value::String(region.clone()));
     }
-    dest.insert(
-        "assumeRoleArn".into(),
-        Value::String(syn.role(Role::FilePublishing)),
-    );
+    if stack.state().synthesizer.kind.uses_bootstrap_roles() {
+        dest.insert(
+            "assumeRoleArn".into(),
+            Value::String(syn.role(Role::FilePublishing)),
+        );
+    }
     let dest = Value::Object(dest);
     let account = stack.account();
     let env = format!(
@@ -214,9 +221,16 @@ fn asset_destination(stack: &Stack, bucket: &str, object_key: &str) -> (String, 
     (format!("{env}-{}", &hash[..8]), dest)
 }
 
-pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAssembly> {
+pub(crate) fn write(
+    app: &App,
+    rendered: Vec<(Stack, Value)>,
+    nested: Vec<(Stack, Value)>,
+) -> Result<CloudAssembly> {
     let outdir = app.outdir();
     fs::create_dir_all(&outdir).map_err(|e| Error::io("creating output directory", &outdir, e))?;
+    for (stack, template) in &nested {
+        write_file(&outdir.join(stack.template_file()), &to_js_json(template, 1))?;
+    }
     let mut artifacts = Map::new();
     let mut missing: Vec<Value> = Vec::new();
     let mut stacks = Vec::new();
@@ -229,9 +243,16 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
         let bucket = syn.bucket_name();
 
         let mut files = Map::new();
+        let kind = stack.state().synthesizer.kind.clone();
         for asset in stack.state().synthesizer.file_assets.borrow().iter() {
-            let staged = crate::synthesizer::staged_name(&asset.source.source_path, &asset.hash);
-            crate::assets::stage(&asset.source.source_path, &outdir.join(&staged))?;
+            let staged = if asset.in_assembly {
+                asset.source.source_path.to_string_lossy().into_owned()
+            } else {
+                let staged =
+                    crate::synthesizer::staged_name(&asset.source.source_path, &asset.hash);
+                crate::assets::stage(&asset.source.source_path, &outdir.join(&staged))?;
+                staged
+            };
             let (dest_id, dest) = asset_destination(&stack, &bucket, &asset.object_key);
             let mut entry = Map::new();
             if let Some(name) = &asset.source.display_name {
@@ -245,28 +266,34 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
             files.insert(asset.hash.clone(), Value::Object(entry));
         }
         let template_key = format!("{}{template_hash}.json", syn.props_bucket_prefix());
-        let (dest_id, dest) = asset_destination(&stack, &bucket, &template_key);
-        files.insert(
-            template_hash.clone(),
-            json!({
-                "displayName": format!("{} Template", stack.stack_name()),
-                "source": {"path": stack.template_file(), "packaging": "file"},
-                "destinations": {dest_id: dest}
-            }),
-        );
-        let assets_id = format!("{artifact_id}.assets");
-        let assets_file = format!("{assets_id}.json");
-        let assets_manifest =
-            json!({"version": SCHEMA_VERSION, "files": files, "dockerImages": {}});
-        write_file(&outdir.join(&assets_file), &to_js_json(&assets_manifest, 2))?;
         let ssm = syn.bootstrap_parameter();
-        artifacts.insert(
-            assets_id.clone(),
-            json!({
-                "type": "cdk:asset-manifest",
-                "properties": {"file": assets_file, "requiresBootstrapStackVersion": MIN_BOOTSTRAP_VERSION, "bootstrapStackVersionSsmParameter": ssm}
-            }),
-        );
+        let assets_id = format!("{artifact_id}.assets");
+        let with_assets = kind.has_asset_manifest();
+        let with_roles = kind.uses_bootstrap_roles();
+        if with_assets {
+            let (dest_id, dest) = asset_destination(&stack, &bucket, &template_key);
+            files.insert(
+                template_hash.clone(),
+                json!({
+                    "displayName": format!("{} Template", stack.stack_name()),
+                    "source": {"path": stack.template_file(), "packaging": "file"},
+                    "destinations": {dest_id: dest}
+                }),
+            );
+            let assets_file = format!("{assets_id}.json");
+            let assets_manifest =
+                json!({"version": SCHEMA_VERSION, "files": files, "dockerImages": {}});
+            write_file(&outdir.join(&assets_file), &to_js_json(&assets_manifest, 2))?;
+            let properties = if with_roles {
+                json!({"file": assets_file, "requiresBootstrapStackVersion": MIN_BOOTSTRAP_VERSION, "bootstrapStackVersionSsmParameter": ssm})
+            } else {
+                json!({"file": assets_file})
+            };
+            artifacts.insert(
+                assets_id.clone(),
+                json!({"type": "cdk:asset-manifest", "properties": properties}),
+            );
+        }
 
         let mut props = Map::new();
         props.insert("templateFile".into(), Value::String(stack.template_file()));
@@ -283,31 +310,52 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
         if !crate::Token::is_unresolved_list(&arns) {
             props.insert("notificationArns".into(), json!(arns));
         }
-        props.insert(
-            "assumeRoleArn".into(),
-            Value::String(syn.role(Role::Deploy)),
-        );
-        props.insert(
-            "cloudFormationExecutionRoleArn".into(),
-            Value::String(syn.role(Role::CfnExec)),
-        );
-        props.insert(
-            "stackTemplateAssetObjectUrl".into(),
-            Value::String(format!("s3://{bucket}/{template_key}")),
-        );
-        props.insert(
-            "requiresBootstrapStackVersion".into(),
-            json!(MIN_BOOTSTRAP_VERSION),
-        );
-        props.insert(
-            "bootstrapStackVersionSsmParameter".into(),
-            Value::String(ssm.clone()),
-        );
-        props.insert("additionalDependencies".into(), json!([assets_id]));
-        props.insert(
-            "lookupRole".into(),
-            json!({"arn": syn.role(Role::Lookup), "requiresBootstrapStackVersion": MIN_LOOKUP_ROLE_BOOTSTRAP_VERSION, "bootstrapStackVersionSsmParameter": ssm}),
-        );
+        if with_roles {
+            props.insert(
+                "assumeRoleArn".into(),
+                Value::String(syn.role(Role::Deploy)),
+            );
+            props.insert(
+                "cloudFormationExecutionRoleArn".into(),
+                Value::String(syn.role(Role::CfnExec)),
+            );
+        }
+        if let crate::synthesizer::StackSynthesizer::Bootstrapless(b) = &kind {
+            if let Some(r) = &b.deploy_role_arn {
+                props.insert("assumeRoleArn".into(), Value::String(r.clone()));
+            }
+            if let Some(r) = &b.cloud_formation_execution_role_arn {
+                props.insert(
+                    "cloudFormationExecutionRoleArn".into(),
+                    Value::String(r.clone()),
+                );
+            }
+        }
+        if with_assets {
+            props.insert(
+                "stackTemplateAssetObjectUrl".into(),
+                Value::String(format!("s3://{bucket}/{template_key}")),
+            );
+        }
+        if with_roles {
+            props.insert(
+                "requiresBootstrapStackVersion".into(),
+                json!(MIN_BOOTSTRAP_VERSION),
+            );
+            props.insert(
+                "bootstrapStackVersionSsmParameter".into(),
+                Value::String(ssm.clone()),
+            );
+        }
+        if with_assets {
+            props.insert("additionalDependencies".into(), json!([assets_id]));
+        }
+        if with_roles {
+            props.insert(
+                "lookupRole".into(),
+                json!({"arn": syn.role(Role::Lookup), "requiresBootstrapStackVersion": MIN_LOOKUP_ROLE_BOOTSTRAP_VERSION, "bootstrapStackVersionSsmParameter": ssm}),
+            );
+        }
         if stack.stack_name() != artifact_id {
             props.insert("stackName".into(), Value::String(stack.stack_name()));
         }
@@ -316,13 +364,17 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
             .iter()
             .map(|s| Value::String(s.artifact_id()))
             .collect();
-        deps.push(Value::String(assets_id));
+        if with_assets {
+            deps.push(Value::String(assets_id));
+        }
         let meta = stack_metadata(&stack)?;
         let mut artifact = Map::new();
         artifact.insert("type".into(), json!("aws:cloudformation:stack"));
         artifact.insert("environment".into(), Value::String(stack.environment()));
         artifact.insert("properties".into(), Value::Object(props));
-        artifact.insert("dependencies".into(), Value::Array(deps));
+        if !deps.is_empty() {
+            artifact.insert("dependencies".into(), Value::Array(deps));
+        }
         if !meta.is_empty() {
             let meta_file = format!("{artifact_id}.metadata.json");
             write_file(
@@ -339,10 +391,12 @@ pub(crate) fn write(app: &App, rendered: Vec<(Stack, Value)>) -> Result<CloudAss
 
         for m in stack.missing_context() {
             let mut p = m.props.clone();
-            p.insert(
-                "lookupRoleArn".into(),
-                Value::String(syn.role(Role::Lookup)),
-            );
+            if with_roles {
+                p.insert(
+                    "lookupRoleArn".into(),
+                    Value::String(syn.role(Role::Lookup)),
+                );
+            }
             missing.push(json!({"key": m.key, "provider": m.provider, "props": p}));
         }
         stacks.push(StackArtifact {

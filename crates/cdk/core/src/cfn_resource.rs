@@ -259,16 +259,16 @@ impl CfnResource {
     /// `DependsOn` this other resource (rendered sorted by path). A resource in another
     /// stack makes this stack depend on that one instead, as CDK's `addDependency`.
     pub fn add_depends_on(&self, target: &CfnResource) {
+        let reason = format!("{} -> {}", self.path(), target.path());
+        // Across stacks this becomes a stack dependency (or DependsOn on nested stack
+        // resources, see `deps`); a cycle there is reported again at synthesis if the
+        // user adds it through Stack::add_dependency, here the reverse one simply wins.
+        let _ = crate::deps::dispatch(&self.construct, &target.construct, &reason);
+    }
+
+    /// Adds `target` to `DependsOn` (same template; no dispatch).
+    pub(crate) fn push_depends_on(&self, target: &CfnResource) {
         if target == self {
-            return;
-        }
-        if let (Ok(mine), Ok(theirs)) = (crate::Stack::of(self), crate::Stack::of(target))
-            && mine != theirs
-        {
-            let reason = format!("{} -> {}", self.path(), target.path());
-            // A cycle is reported again (with both paths) if the user adds it twice;
-            // here the reverse dependency simply wins.
-            let _ = mine.add_dependency(&theirs, Some(&reason));
             return;
         }
         self.data(|d| {

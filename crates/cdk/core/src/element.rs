@@ -23,6 +23,9 @@ pub(crate) enum ElementBody {
 
 pub(crate) struct ElementState {
     pub(crate) logical_id_override: RefCell<Option<String>>,
+    /// Set when the element is exported (`Stack::export_value`): its logical id is
+    /// part of an export name other stacks import, so it may no longer change.
+    pub(crate) logical_id_locked: std::cell::Cell<bool>,
     pub(crate) body: ElementBody,
 }
 
@@ -30,6 +33,7 @@ impl ElementState {
     pub(crate) fn kind(body: ElementBody) -> Kind {
         Kind::Element(Box::new(ElementState {
             logical_id_override: RefCell::new(None),
+            logical_id_locked: std::cell::Cell::new(false),
             body,
         }))
     }
@@ -72,6 +76,17 @@ pub trait CfnElement {
     fn override_logical_id(&self, new_logical_id: &str) -> Result<()> {
         validate_logical_id(self.element().path(), new_logical_id)?;
         if let Some(state) = element_state(self.element()) {
+            if state.logical_id_locked.get() {
+                return Err(Error::validation(
+                    self.element().path(),
+                    format!(
+                        "The logicalId for resource at path {} has been locked and cannot be overridden. \
+                         Make sure you are calling \"override_logical_id\" before Stack::export_value \
+                         (or before another stack references it)",
+                        self.element().path()
+                    ),
+                ));
+            }
             *state.logical_id_override.borrow_mut() = Some(new_logical_id.to_string());
         }
         Ok(())
@@ -80,6 +95,13 @@ pub trait CfnElement {
     /// The stack this element belongs to (an error only if the app was dropped).
     fn stack(&self) -> Result<crate::Stack> {
         crate::Stack::of(self.element())
+    }
+}
+
+/// Locks the logical id of an element (no-op for other constructs).
+pub(crate) fn lock_logical_id(c: &Construct) {
+    if let Some(state) = element_state(c) {
+        state.logical_id_locked.set(true);
     }
 }
 

@@ -274,6 +274,16 @@ pub struct CfnMapping {
 element_handle!(CfnMapping);
 
 impl CfnMapping {
+    /// The mapping behind a construct, if it is one.
+    pub fn from_construct(c: &Construct) -> Option<CfnMapping> {
+        match element::element_state(c).map(|s| &s.body) {
+            Some(ElementBody::Mapping(_)) => Some(CfnMapping {
+                construct: c.clone(),
+            }),
+            _ => None,
+        }
+    }
+
     /// Creates a mapping.
     pub fn new(
         scope: &impl AsRef<Construct>,

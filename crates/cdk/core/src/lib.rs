@@ -78,7 +78,13 @@ mod duration;
 mod element;
 mod elements;
 mod error;
+mod deps;
+mod exports;
 mod logical_id;
+mod nested;
+mod refs;
+mod region_facts;
+mod regional_fact;
 mod removal_policy;
 mod resolve;
 mod stack;
@@ -102,12 +108,16 @@ pub use elements::{
     CfnRuleAssertion,
 };
 pub use error::{Error, Result};
+pub use exports::ExportValueOptions;
+pub use nested::{NestedStack, NestedStackProps};
+pub use refs::STRING_LIST_DELIMITER;
 pub use removal_policy::RemovalPolicy;
 pub use stack::{Environment, MissingContext, Stack, StackProps, TemplateOptions};
 pub use stack_extras::partition_of_region;
 pub use synthesizer::{
-    DefaultStackSynthesizer, FileAssetLocation, FileAssetPackaging, FileAssetSource,
-    SynthesizerProps,
+    BootstraplessSynthesizer, CliCredentialsStackSynthesizer, DefaultStackSynthesizer,
+    FileAssetLocation, FileAssetPackaging, FileAssetSource, LegacyStackSynthesizer,
+    StackSynthesizer, SynthesizerProps,
 };
 pub use tags::{TagType, Tags};
 pub use token::{Aws, Fn, Intrinsic, Lazy, RefTarget, Token};

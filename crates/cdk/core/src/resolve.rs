@@ -8,6 +8,9 @@
 //! strings. Resolution is repeated until no token is left (lazy values may return
 //! tokens), bounded by a depth limit that reports cycles.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde_json::{Map, Value};
 
 use crate::token::encoding::{self, Fragment};
@@ -25,7 +28,49 @@ pub(crate) struct ResolveContext {
     /// Keep `null` object members (template rendering keeps them until overrides are
     /// merged, so an override lands at the key's position, then strips them).
     pub keep_nulls: bool,
+    /// When set, references to elements of other stacks that have no replacement yet
+    /// are recorded here (in resolution order) instead of failing: the reference
+    /// finding pass of synthesis (CDK's `findAllReferences`).
+    pub collect: Option<Rc<RefCell<Vec<CrossRef>>>>,
 }
+
+/// A `Ref`/`Fn::GetAtt` of an element as seen from a stack that is not the element's.
+#[derive(Clone, Debug)]
+pub(crate) struct CrossRef {
+    /// The referenced element.
+    pub target: Construct,
+    /// `None` for `Ref`, the attribute for `Fn::GetAtt`.
+    pub attribute: Option<String>,
+    /// Whether the reference was used as a list token (a string list attribute).
+    pub list: bool,
+}
+
+impl CrossRef {
+    /// CDK's `displayName`: `Ref` or the attribute name.
+    pub fn display_name(&self) -> &str {
+        self.attribute.as_deref().unwrap_or("Ref")
+    }
+    /// The reference as an intrinsic.
+    pub fn intrinsic(&self) -> Intrinsic {
+        let t = RefTarget::Element(self.target.clone());
+        match &self.attribute {
+            None => Intrinsic::Ref(t),
+            Some(a) => Intrinsic::GetAtt(t, a.clone()),
+        }
+    }
+    /// The key of this reference's replacement for a consumer stack.
+    pub fn key(&self, consumer: &Construct) -> RefKey {
+        (
+            consumer.path().to_string(),
+            self.target.path().to_string(),
+            self.display_name().to_string(),
+            self.list,
+        )
+    }
+}
+
+/// `(consumer stack path, target path, display name, list)`.
+pub(crate) type RefKey = (String, String, String, bool);
 
 impl ResolveContext {
     fn err(&self, message: impl Into<String>) -> Error {
@@ -52,14 +97,14 @@ fn resolve_at(value: &Value, ctx: &ResolveContext, depth: usize) -> Result<Value
     match value {
         Value::String(s) => resolve_string(s, ctx, depth),
         Value::Number(n) if n.is_f64() => match n.as_f64().and_then(encoding::decode_number) {
-            Some(t) => resolve_token(t, ctx, depth),
+            Some(t) => resolve_token(t, ctx, depth, false),
             None => Ok(value.clone()),
         },
         Value::Array(items) => {
             if let [Value::String(one)] = items.as_slice()
                 && let Some(t) = encoding::decode_list_marker(one)
             {
-                return resolve_token(t, ctx, depth);
+                return resolve_token(t, ctx, depth, true);
             }
             let mut out = Vec::with_capacity(items.len());
             for item in items {
@@ -107,17 +152,17 @@ fn resolve_string(s: &str, ctx: &ResolveContext, depth: usize) -> Result<Value> 
         return Ok(Value::String(s.to_string()));
     }
     if let Some(t) = encoding::decode_list_marker(s) {
-        return resolve_token(t, ctx, depth);
+        return resolve_token(t, ctx, depth, true);
     }
     let fragments = encoding::split_string(s);
     if let [Fragment::Token(t)] = fragments.as_slice() {
-        return resolve_token(*t, ctx, depth);
+        return resolve_token(*t, ctx, depth, false);
     }
     let mut parts = Vec::with_capacity(fragments.len());
     for f in fragments {
         parts.push(match f {
             Fragment::Literal(l) => Value::String(l.to_string()),
-            Fragment::Token(t) => resolve_token(t, ctx, depth)?,
+            Fragment::Token(t) => resolve_token(t, ctx, depth, false)?,
         });
     }
     Ok(join_value("", minimal_join("", parts)))
@@ -175,13 +220,53 @@ fn splicable_join(v: &Value, delimiter: &str) -> Option<Vec<Value>> {
     }
 }
 
-fn resolve_token(t: usize, ctx: &ResolveContext, depth: usize) -> Result<Value> {
+fn resolve_token(t: usize, ctx: &ResolveContext, depth: usize, list: bool) -> Result<Value> {
     let Some(intrinsic) = encoding::lookup(t) else {
         return Err(ctx.err(format!(
             "unknown token #{t}: tokens are per thread; create and synthesize a construct tree on one thread"
         )));
     };
+    if let Some(v) = cross_stack(&intrinsic, ctx, depth, list)? {
+        return Ok(v);
+    }
     resolve_intrinsic(&intrinsic, ctx, depth + 1)
+}
+
+/// A `Ref`/`Fn::GetAtt` of an element in another stack: its replacement for this
+/// stack (an import, a nested-stack parameter or output) once the references pass of
+/// synthesis made one; recorded when collecting; otherwise `None` (the logical id
+/// lookup then reports the reference).
+fn cross_stack(
+    intrinsic: &Intrinsic,
+    ctx: &ResolveContext,
+    depth: usize,
+    list: bool,
+) -> Result<Option<Value>> {
+    let (target, attribute) = match intrinsic {
+        Intrinsic::Ref(RefTarget::Element(c)) => (c, None),
+        Intrinsic::GetAtt(RefTarget::Element(c), a) => (c, Some(a.clone())),
+        _ => return Ok(None),
+    };
+    let Some(current) = &ctx.stack else {
+        return Ok(None);
+    };
+    let producer = crate::Stack::of(target)?;
+    if producer.construct() == current {
+        return Ok(None);
+    }
+    let r = CrossRef {
+        target: target.clone(),
+        attribute,
+        list,
+    };
+    if let Some(replacement) = crate::refs::replacement(current, &r) {
+        return resolve_at(&replacement, ctx, depth + 1).map(Some);
+    }
+    if let Some(collect) = &ctx.collect {
+        collect.borrow_mut().push(r);
+        return Ok(Some(Value::String(String::new())));
+    }
+    Ok(None)
 }
 
 fn logical_id(target: &Construct, ctx: &ResolveContext) -> Result<String> {
@@ -190,12 +275,14 @@ fn logical_id(target: &Construct, ctx: &ResolveContext) -> Result<String> {
         && current != stack.construct()
     {
         return Err(ctx.err(format!(
-                "stack '{}' cannot reference '{}' in stack '{}': cross-stack references are not supported yet; \
-                 pass the value explicitly (e.g. an output + Fn::import_value)",
-                current.path(),
-                target.path(),
-                stack.construct().path()
-            )));
+            "stack '{}' cannot reference '{}' in stack '{}' here: only Ref/Fn::GetAtt values of \
+             resources, parameters and outputs can cross stacks (they become exports/imports or \
+             nested-stack parameters/outputs); DependsOn, conditions and logical ids cannot — \
+             use Stack::add_dependency, or move the element into the same stack",
+            current.path(),
+            target.path(),
+            stack.construct().path()
+        )));
     }
     stack.get_logical_id(target)
 }
@@ -288,6 +375,17 @@ fn resolve_intrinsic(i: &Intrinsic, ctx: &ResolveContext, d: usize) -> Result<Va
             r(&produced, ctx, d)?
         }
         Intrinsic::Json(v) => r(v, ctx, d)?,
+        Intrinsic::Contextual {
+            stack,
+            inside,
+            outside,
+        } => {
+            if ctx.stack.as_ref() == Some(stack) {
+                r(inside, ctx, d)?
+            } else {
+                r(outside, ctx, d)?
+            }
+        }
         Intrinsic::JsonString(v) => {
             let resolved = r(v, ctx, d)?;
             let mut parts = Vec::new();

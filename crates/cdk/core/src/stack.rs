@@ -39,6 +39,9 @@ pub struct StackProps {
     pub synthesizer: Option<SynthesizerProps>,
     /// SNS topic ARNs for stack events.
     pub notification_arns: Vec<String>,
+    /// Which synthesizer the stack uses (CDK's `synthesizer` prop): when `None`, the
+    /// DefaultStackSynthesizer with `synthesizer`'s settings.
+    pub stack_synthesizer: Option<crate::synthesizer::StackSynthesizer>,
 }
 
 /// Template-level options (CDK's `ITemplateOptions`).
@@ -79,6 +82,8 @@ pub(crate) struct StackState {
     pub(crate) missing_context: RefCell<Vec<MissingContext>>,
     dependencies: RefCell<Vec<(Construct, Vec<String>)>>,
     pub(crate) synthesizer: SynthesizerState,
+    /// Set once for a nested stack, right after its construct is created.
+    pub(crate) nested: RefCell<Option<crate::nested::NestedState>>,
 }
 
 /// A CloudFormation stack (CDK's `Stack`). Derefs to its [`Construct`].
@@ -111,7 +116,15 @@ fn valid_stack_name(name: &str) -> bool {
 impl Stack {
     /// Creates a stack under `scope` (normally the app).
     pub fn new(scope: &impl AsRef<Construct>, id: &str, props: StackProps) -> Result<Stack> {
-        let scope = scope.as_ref();
+        Self::create(scope.as_ref(), id, props, "aws-cdk-lib.Stack")
+    }
+
+    pub(crate) fn create(
+        scope: &Construct,
+        id: &str,
+        props: StackProps,
+        fqn: &str,
+    ) -> Result<Stack> {
         let path = if scope.path().is_empty() {
             id.to_string()
         } else {
@@ -208,10 +221,15 @@ impl Stack {
             logical_ids: RefCell::default(),
             missing_context: RefCell::default(),
             dependencies: RefCell::default(),
-            synthesizer: SynthesizerState::new(props.synthesizer.clone().unwrap_or_default()),
+            synthesizer: SynthesizerState::new(match props.stack_synthesizer.clone() {
+                Some(kind) => kind,
+                None => crate::synthesizer::StackSynthesizer::Default(
+                    props.synthesizer.clone().unwrap_or_default(),
+                ),
+            }),
+            nested: RefCell::default(),
         };
-        let construct =
-            Construct::with_kind(scope, id, Kind::Stack(Box::new(state)), "aws-cdk-lib.Stack")?;
+        let construct = Construct::with_kind(scope, id, Kind::Stack(Box::new(state)), fqn)?;
         Ok(Stack { construct })
     }
 
@@ -292,9 +310,13 @@ impl Stack {
     pub fn url_suffix(&self) -> String {
         Aws::url_suffix()
     }
-    /// `AWS::StackId`.
+    /// `AWS::StackId`; for a nested stack, `AWS::StackId` inside it and the `Ref` of its
+    /// `AWS::CloudFormation::Stack` resource elsewhere.
     pub fn stack_id(&self) -> String {
-        Aws::stack_id()
+        match self.nested_stack_resource() {
+            Some(res) => self.contextual(Aws::stack_id(), res.ref_()),
+            None => Aws::stack_id(),
+        }
     }
     /// The notification ARNs from props, or the `AWS::NotificationARNs` token if none.
     pub fn notification_arns(&self) -> Vec<String> {
@@ -305,16 +327,36 @@ impl Stack {
             arns.clone()
         }
     }
-    /// Physical stack name.
+    /// Physical stack name; for a nested stack, `AWS::StackName` inside it and the name
+    /// part of its resource's stack id (`Fn::Select(1, Fn::Split("/", Ref))`) elsewhere.
     pub fn stack_name(&self) -> String {
-        self.state().stack_name.clone()
+        match self.nested_stack_resource() {
+            Some(res) => {
+                let parts = crate::Fn::split("/", &res.ref_());
+                let outside = crate::Fn::select(1, &parts).unwrap_or_default();
+                self.contextual(Aws::stack_name(), outside)
+            }
+            None => self.state().stack_name.clone(),
+        }
+    }
+
+    fn contextual(&self, inside: String, outside: String) -> String {
+        Token::as_string(Intrinsic::Contextual {
+            stack: self.construct.clone(),
+            inside: Value::String(inside),
+            outside: Value::String(outside),
+        })
     }
     /// Cloud assembly artifact id.
     pub fn artifact_id(&self) -> String {
         self.state().artifact_id.clone()
     }
-    /// `<artifact id>.template.json`.
+    /// `<artifact id>.template.json`; `<unique id>.nested.template.json` for a nested
+    /// stack (written next to the parent's template, published as its file asset).
     pub fn template_file(&self) -> String {
+        if self.nested() {
+            return format!("{}.nested.template.json", self.construct.unique_id());
+        }
         format!("{}.template.json", self.state().artifact_id)
     }
     /// Template options (a copy).
@@ -360,9 +402,26 @@ impl Stack {
             .borrow_mut()
             .insert(key.to_string(), value.to_string());
     }
-    /// Whether this is a nested stack (nested stacks are a follow-up; always false).
+    /// Whether this is a nested stack ([`crate::NestedStack`]).
     pub fn nested(&self) -> bool {
-        false
+        self.state().nested.borrow().is_some()
+    }
+    /// The parent of a nested stack (`None` for top-level stacks).
+    pub fn nested_stack_parent(&self) -> Option<Stack> {
+        self.state()
+            .nested
+            .borrow()
+            .as_ref()
+            .and_then(|n| Stack::from_construct(&n.parent))
+    }
+    /// The `AWS::CloudFormation::Stack` resource of a nested stack in its parent
+    /// (`None` for top-level stacks).
+    pub fn nested_stack_resource(&self) -> Option<crate::CfnResource> {
+        self.state()
+            .nested
+            .borrow()
+            .as_ref()
+            .map(|n| n.resource.clone())
     }
     /// The synthesizer of this stack (assets, bootstrap conventions).
     pub fn synthesizer(&self) -> DefaultStackSynthesizer {
@@ -424,6 +483,7 @@ impl Stack {
             stack: Some(self.construct.clone()),
             path: self.path().to_string(),
             keep_nulls: false,
+            collect: None,
         }
     }
 
@@ -446,7 +506,19 @@ impl Stack {
     }
 
     /// This stack deploys after `target`; a cycle is an error naming both stacks.
+    /// Works across nesting levels as CDK resolves it: between top-level stacks it is
+    /// a manifest dependency; between stacks nested in the same parent it becomes
+    /// `DependsOn` between their `AWS::CloudFormation::Stack` resources; otherwise it
+    /// lands on the top-level (or nested) stacks that contain both (see `deps`).
     pub fn add_dependency(&self, target: &Stack, reason: Option<&str>) -> Result<()> {
+        let reason = reason
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
+        crate::deps::dispatch(&self.construct, &target.construct, &reason)
+    }
+
+    /// The manifest-level dependency between two stacks that share no nesting parent.
+    pub(crate) fn add_stack_dependency(&self, target: &Stack, reason: &str) -> Result<()> {
         if target == self {
             return Ok(());
         }
@@ -454,15 +526,13 @@ impl Stack {
             return Err(Error::validation(
                 self.path(),
                 format!(
-                    "'{}' depends on '{}'. Adding this dependency would create a cyclic reference; remove one of them",
+                    "'{}' depends on '{}'. Adding this dependency ({reason}) would create a cyclic reference; remove one of them",
                     target.path(),
                     self.path()
                 ),
             ));
         }
-        let reason = reason
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
+        let reason = reason.to_string();
         let mut deps = self.state().dependencies.borrow_mut();
         match deps.iter_mut().find(|(c, _)| c == target.construct()) {
             Some((_, reasons)) => {

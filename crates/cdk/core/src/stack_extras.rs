@@ -47,19 +47,16 @@ impl Stack {
     }
 
     /// Exports `value` under `name` (an output `Export<name>` in this stack) and returns
-    /// `Fn::ImportValue(name)` for use in other stacks (CDK's `exportValue` with a name;
-    /// automatic names for resource attributes are the follow-up issue).
+    /// `Fn::ImportValue(name)` for use in other stacks (CDK's `exportValue` with a
+    /// name; see [`Stack::export_value_with`] for the automatic name).
     pub fn export_value(&self, value: &str, name: &str) -> Result<String> {
-        crate::CfnOutput::new(
-            self,
-            &format!("Export{name}"),
-            crate::CfnOutputProps {
-                value: value.to_string(),
-                export_name: Some(name.to_string()),
-                ..Default::default()
+        self.export_value_with(
+            value,
+            crate::ExportValueOptions {
+                name: Some(name.to_string()),
+                description: None,
             },
-        )?;
-        Ok(crate::Fn::import_value(name))
+        )
     }
 
     /// Whether assets of this stack need bundling (context `aws:cdk:bundling-stacks`,

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use crate::element;
-use crate::{App, CfnResource, CloudAssembly, Construct, Error, Result, Stack};
+use crate::{App, CloudAssembly, Construct, Error, Result, Stack};
 
 const MAX_RESOURCES: usize = 500;
 const RESOURCE_LIMIT_CONTEXT: &str = "@aws-cdk/core:stackResourceLimit";
@@ -34,40 +34,28 @@ fn run_prepare_hooks(root: &Construct) -> Result<()> {
     }
 }
 
-fn resources_below(c: &Construct) -> Vec<CfnResource> {
-    c.find_all()
-        .iter()
-        .filter_map(CfnResource::from_construct)
-        .collect()
-}
-
+/// CDK's `reifyConstructDependencies`: every `Construct::add_dependency` goes through
+/// the nesting-aware dispatch (`deps`).
 fn apply_construct_dependencies(root: &Construct) -> Result<()> {
     for source in root.find_all() {
         for target in source.dependencies() {
-            let sources = resources_below(&source);
-            let targets = resources_below(&target);
-            for s in &sources {
-                for t in &targets {
-                    let (ss, ts) = (Stack::of(s)?, Stack::of(t)?);
-                    if ss == ts {
-                        s.add_depends_on(t);
-                    } else {
-                        ss.add_dependency(
-                            &ts,
-                            Some(&format!("{} -> {}", source.path(), target.path())),
-                        )?;
-                    }
-                }
-            }
+            let reason = format!(
+                "<{}>.node.addDependency(<{}>)",
+                source.path(),
+                target.path()
+            );
+            crate::deps::dispatch(&source, &target, &reason)?;
         }
     }
     Ok(())
 }
 
+/// Top-level stacks (each is an artifact of the assembly), in tree order.
 pub(crate) fn stacks(root: &Construct) -> Vec<Stack> {
     root.find_all()
         .iter()
         .filter_map(Stack::from_construct)
+        .filter(|s| !s.nested())
         .collect()
 }
 
@@ -85,8 +73,8 @@ pub(crate) fn elements_of(stack: &Stack) -> Vec<Construct> {
     out
 }
 
-/// Constructs of `stack` breadth-first (the order of CDK's stack metadata file), not
-/// descending into other stacks.
+/// Constructs of `stack` breadth-first (the order of CDK's stack metadata file),
+/// including its nested stacks but not other top-level stacks.
 pub(crate) fn constructs_of_breadth_first(stack: &Stack) -> Vec<Construct> {
     let mut out = vec![stack.construct().clone()];
     let mut i = 0;
@@ -94,7 +82,7 @@ pub(crate) fn constructs_of_breadth_first(stack: &Stack) -> Vec<Construct> {
         let children: Vec<Construct> = out[i]
             .children()
             .into_iter()
-            .filter(|x| !x.is_stack())
+            .filter(|x| Stack::from_construct(x).is_none_or(|s| s.nested()))
             .collect();
         out.extend(children);
         i += 1;
@@ -257,6 +245,11 @@ pub(crate) fn synthesize(app: &App) -> Result<CloudAssembly> {
     let root = app.construct().clone();
     run_prepare_hooks(&root)?;
     apply_construct_dependencies(&root)?;
+    crate::refs::resolve_references(&root)?;
+    let nested = crate::nested::nested_stacks_post_order(&root);
+    for n in &nested {
+        crate::nested::prepare_template_asset(n)?;
+    }
     for stack in stacks(&root) {
         stack.synthesizer().add_bootstrap_version_rule()?;
     }
@@ -279,5 +272,13 @@ pub(crate) fn synthesize(app: &App) -> Result<CloudAssembly> {
         let template = render_template(&stack)?;
         rendered.push((stack, template));
     }
-    crate::assembly::write(app, rendered)
+    let mut nested_templates = Vec::new();
+    for n in nested.into_iter().rev() {
+        let template = match crate::nested::rendered_template(&n) {
+            Some(t) => t,
+            None => render_template(&n)?,
+        };
+        nested_templates.push((n, template));
+    }
+    crate::assembly::write(app, rendered, nested_templates)
 }

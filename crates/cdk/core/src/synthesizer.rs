@@ -62,6 +62,130 @@ impl Default for SynthesizerProps {
     }
 }
 
+/// Settings of CDK's `CliCredentialsStackSynthesizer`: assets go to the bootstrap
+/// bucket, but deployment uses the CLI's own credentials (no bootstrap roles, no
+/// bootstrap version check).
+#[derive(Debug, Clone)]
+pub struct CliCredentialsStackSynthesizer {
+    /// Bootstrap qualifier (`hnb659fds`).
+    pub qualifier: String,
+    /// Asset bucket name template.
+    pub file_assets_bucket_name: String,
+    /// Prefix of asset object keys.
+    pub bucket_prefix: String,
+}
+
+impl Default for CliCredentialsStackSynthesizer {
+    fn default() -> Self {
+        let d = SynthesizerProps::default();
+        CliCredentialsStackSynthesizer {
+            qualifier: d.qualifier,
+            file_assets_bucket_name: d.file_assets_bucket_name,
+            bucket_prefix: d.bucket_prefix,
+        }
+    }
+}
+
+/// CDK's `BootstraplessSynthesizer`: no bootstrap resources at all — no assets (adding
+/// one is an error), optional explicit deploy / CloudFormation execution roles.
+#[derive(Debug, Clone, Default)]
+pub struct BootstraplessSynthesizer {
+    /// Role the CLI assumes to deploy.
+    pub deploy_role_arn: Option<String>,
+    /// Role CloudFormation uses to create the resources.
+    pub cloud_formation_execution_role_arn: Option<String>,
+}
+
+/// CDK's `LegacyStackSynthesizer` (CDK v1 style) without assets: the template only.
+/// Its asset parameters are not supported here (adding an asset is an error).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LegacyStackSynthesizer;
+
+/// Which synthesizer a stack uses (CDK's `IStackSynthesizer`), chosen per stack with
+/// [`crate::StackProps::stack_synthesizer`].
+#[derive(Debug, Clone)]
+pub enum StackSynthesizer {
+    /// The DefaultStackSynthesizer (bootstrap roles, version check).
+    Default(SynthesizerProps),
+    /// The CliCredentialsStackSynthesizer.
+    CliCredentials(CliCredentialsStackSynthesizer),
+    /// The BootstraplessSynthesizer.
+    Bootstrapless(BootstraplessSynthesizer),
+    /// The LegacyStackSynthesizer.
+    Legacy(LegacyStackSynthesizer),
+}
+
+impl Default for StackSynthesizer {
+    fn default() -> Self {
+        StackSynthesizer::Default(SynthesizerProps::default())
+    }
+}
+
+impl From<SynthesizerProps> for StackSynthesizer {
+    fn from(p: SynthesizerProps) -> Self {
+        StackSynthesizer::Default(p)
+    }
+}
+impl From<CliCredentialsStackSynthesizer> for StackSynthesizer {
+    fn from(p: CliCredentialsStackSynthesizer) -> Self {
+        StackSynthesizer::CliCredentials(p)
+    }
+}
+impl From<BootstraplessSynthesizer> for StackSynthesizer {
+    fn from(p: BootstraplessSynthesizer) -> Self {
+        StackSynthesizer::Bootstrapless(p)
+    }
+}
+impl From<LegacyStackSynthesizer> for StackSynthesizer {
+    fn from(p: LegacyStackSynthesizer) -> Self {
+        StackSynthesizer::Legacy(p)
+    }
+}
+
+impl StackSynthesizer {
+    /// The DefaultStackSynthesizer-shaped settings this kind behaves like (bucket,
+    /// qualifier; roles are only used where the kind has them).
+    fn props(&self) -> SynthesizerProps {
+        match self {
+            StackSynthesizer::Default(p) => p.clone(),
+            StackSynthesizer::CliCredentials(c) => SynthesizerProps {
+                qualifier: c.qualifier.clone(),
+                file_assets_bucket_name: c.file_assets_bucket_name.clone(),
+                bucket_prefix: c.bucket_prefix.clone(),
+                generate_bootstrap_version_rule: false,
+                ..Default::default()
+            },
+            _ => SynthesizerProps {
+                generate_bootstrap_version_rule: false,
+                ..Default::default()
+            },
+        }
+    }
+
+    /// The CDK class name (for messages and `tree.json`-like displays).
+    pub fn name(&self) -> &'static str {
+        match self {
+            StackSynthesizer::Default(_) => "DefaultStackSynthesizer",
+            StackSynthesizer::CliCredentials(_) => "CliCredentialsStackSynthesizer",
+            StackSynthesizer::Bootstrapless(_) => "BootstraplessSynthesizer",
+            StackSynthesizer::Legacy(_) => "LegacyStackSynthesizer",
+        }
+    }
+
+    /// Whether the stack publishes assets (and its template) through an asset manifest.
+    pub(crate) fn has_asset_manifest(&self) -> bool {
+        matches!(
+            self,
+            StackSynthesizer::Default(_) | StackSynthesizer::CliCredentials(_)
+        )
+    }
+
+    /// Whether deployments use bootstrap roles (DefaultStackSynthesizer only).
+    pub(crate) fn uses_bootstrap_roles(&self) -> bool {
+        matches!(self, StackSynthesizer::Default(_))
+    }
+}
+
 /// Minimum bootstrap stack version this synthesizer needs (CDK: 6).
 pub const MIN_BOOTSTRAP_VERSION: u32 = 6;
 /// Minimum bootstrap version for the lookup role (CDK: 8).
@@ -126,17 +250,22 @@ pub(crate) struct FileAssetEntry {
     pub source: FileAssetSource,
     pub hash: String,
     pub object_key: String,
+    /// Already written into the assembly (a nested template): not staged, its manifest
+    /// `source.path` is the file name itself.
+    pub in_assembly: bool,
 }
 
 pub(crate) struct SynthesizerState {
+    pub kind: StackSynthesizer,
     pub props: SynthesizerProps,
     pub file_assets: RefCell<Vec<FileAssetEntry>>,
 }
 
 impl SynthesizerState {
-    pub fn new(props: SynthesizerProps) -> Self {
+    pub fn new(kind: StackSynthesizer) -> Self {
         SynthesizerState {
-            props,
+            props: kind.props(),
+            kind,
             file_assets: RefCell::default(),
         }
     }
@@ -193,10 +322,55 @@ impl DefaultStackSynthesizer {
         self.props().qualifier.clone()
     }
 
+    /// The stack whose asset manifest holds this stack's assets: the top-level stack of
+    /// a nested stack (CDK's `NestedStackSynthesizer` forwards to its parent's).
+    fn publishing_stack(&self) -> Stack {
+        let mut s = self.stack.clone();
+        while let Some(p) = s.nested_stack_parent() {
+            s = p;
+        }
+        s
+    }
+
+    /// Which synthesizer the stack uses (CDK's `stack.synthesizer`); a nested stack
+    /// reports its top-level stack's.
+    pub fn kind(&self) -> StackSynthesizer {
+        self.publishing_stack().state().synthesizer.kind.clone()
+    }
+
     /// Registers a file asset: hashes it now (content-only sha256 unless a hash is
     /// given), stages it into the assembly at synthesis as `asset.<hash>[ext]`, and
-    /// returns its location as CDK's DefaultStackSynthesizer does.
+    /// returns its location as CDK's DefaultStackSynthesizer does. Nested stacks
+    /// publish through their top-level stack; the bootstrapless and legacy
+    /// synthesizers cannot publish assets.
     pub fn add_file_asset(&self, source: FileAssetSource) -> Result<FileAssetLocation> {
+        self.add_asset(source, false)
+    }
+
+    /// Registers a file the synthesis writes into the assembly itself (a nested
+    /// template): not staged, referenced by its file name.
+    pub(crate) fn add_file_asset_in_assembly(
+        &self,
+        source: FileAssetSource,
+    ) -> Result<FileAssetLocation> {
+        self.add_asset(source, true)
+    }
+
+    fn add_asset(&self, source: FileAssetSource, in_assembly: bool) -> Result<FileAssetLocation> {
+        let top = self.publishing_stack();
+        if &top != &self.stack {
+            return DefaultStackSynthesizer::new(top).add_asset(source, in_assembly);
+        }
+        if !self.stack.state().synthesizer.kind.has_asset_manifest() {
+            return Err(crate::Error::validation(
+                self.stack.path(),
+                format!(
+                    "cannot add asset {} to a stack that uses the {}; use the DefaultStackSynthesizer or the CliCredentialsStackSynthesizer",
+                    source.source_path.display(),
+                    self.stack.state().synthesizer.kind.name()
+                ),
+            ));
+        }
         let hash = match &source.source_hash {
             Some(h) => h.clone(),
             None => crate::assets::fingerprint(&source.source_path)?,
@@ -210,7 +384,11 @@ impl DefaultStackSynthesizer {
                 .unwrap_or_default(),
         };
         let object_key = format!("{}{hash}{ext}", self.props().bucket_prefix);
-        let asset_path = staged_name(&source.source_path, &hash);
+        let asset_path = if in_assembly {
+            source.source_path.to_string_lossy().into_owned()
+        } else {
+            staged_name(&source.source_path, &hash)
+        };
         {
             let mut assets = self.stack.state().synthesizer.file_assets.borrow_mut();
             if !assets.iter().any(|a| a.hash == hash) {
@@ -218,6 +396,7 @@ impl DefaultStackSynthesizer {
                     source,
                     hash: hash.clone(),
                     object_key: object_key.clone(),
+                    in_assembly,
                 });
             }
         }

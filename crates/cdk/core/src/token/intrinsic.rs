@@ -78,6 +78,18 @@ pub enum Intrinsic {
     /// The value rendered as JSON text; tokens inside become `Fn::Join` parts
     /// (`Stack::to_json_string`).
     JsonString(Value),
+    /// A value that depends on the stack it is resolved in (CDK's contextual
+    /// attributes): `inside` when resolved in `stack`'s own template, `outside`
+    /// elsewhere — a nested stack's name is `AWS::StackName` inside it and derived
+    /// from its `AWS::CloudFormation::Stack` resource in the parent.
+    Contextual {
+        /// The stack whose own template sees `inside`.
+        stack: Construct,
+        /// The value inside `stack`.
+        inside: Value,
+        /// The value anywhere else.
+        outside: Value,
+    },
 }
 
 impl Intrinsic {
