@@ -8,7 +8,7 @@ use rootski_api::domain::{
     Breakdown, BreakdownItem, BreakdownKind, Declensions, FamilyMember, Morpheme, MorphemeFamily,
     Registration, SearchEntry, StoredDate, User, Word, WordHeader,
 };
-use rootski_api::store::{Item, SqliteStore, Store, codec};
+use rootski_api::store::{Item, ReadMode, SqliteOptions, SqliteStore, Store, codec};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -518,6 +518,19 @@ fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
 }
 
 conformance_suite!(sqlite, fresh_sqlite());
+
+/// The same store with reads on tokio's blocking pool.
+fn fresh_sqlite_blocking_reads() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = SqliteOptions {
+        read_mode: ReadMode::BlockingPool,
+        ..Default::default()
+    };
+    let store = SqliteStore::open_with(dir.path().join("t.sqlite3"), options).unwrap();
+    (Arc::new(store), dir)
+}
+
+conformance_suite!(sqlite_blocking_reads, fresh_sqlite_blocking_reads());
 
 #[tokio::test]
 async fn sqlite_store_keeps_everything_across_reopen() {

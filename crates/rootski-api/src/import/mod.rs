@@ -166,19 +166,20 @@ pub async fn import(
     options: &ImportOptions,
     progress: ProgressFn<'_>,
 ) -> Result<ImportReport, ImportError> {
-    // Parsing is CPU-bound: keep it off the async workers. The callback is not
-    // 'static, so progress events are relayed after the parse.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let parsed = tokio::task::spawn_blocking(move || {
+    // Parsing is CPU-bound: keep it off the async workers, and relay its
+    // progress events as they happen (the callback itself is not 'static).
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = tokio::task::spawn_blocking(move || {
         parse_sources(sources, &move |p| {
             let _ = tx.send(p);
         })
-    })
-    .await
-    .map_err(|e| ImportError::Worker(e.to_string()))?;
-    for event in rx.try_iter() {
+    });
+    while let Some(event) = rx.recv().await {
         progress(event);
     }
+    let parsed = worker
+        .await
+        .map_err(|e| ImportError::Worker(e.to_string()))?;
     let (parsed, hash) = parsed?;
     write_parsed(store, parsed, hash, options, progress).await
 }

@@ -85,6 +85,8 @@ pub async fn ensure_seeded(
     let options = ImportOptions {
         strict: true,
         resume: true,
+        // Few, large transactions: each commit of a durable store is an fsync.
+        batch_size: 20_000,
         ..ImportOptions::default()
     };
     let report = import(store, dataset.sources(), &options, progress).await?;

@@ -17,7 +17,7 @@ pub mod sqlite;
 
 pub use error::StoreError;
 pub use item::Item;
-pub use sqlite::{SqliteOptions, SqliteStore};
+pub use sqlite::{ReadMode, SqliteOptions, SqliteStore};
 
 use crate::domain::{
     Breakdown, BreakdownKind, FamilyId, Morpheme, MorphemeCatalog, MorphemeFamily, MorphemeId,

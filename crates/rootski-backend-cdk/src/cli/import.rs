@@ -1,10 +1,176 @@
-//! `rootski import` (being written).
+//! `rootski import`: load table items or the open dataset into a store.
+//!
+//! Every input is read and validated before anything is written, so a run
+//! either imports all good records (bad ones are listed with their line numbers
+//! and skipped) or, with `--strict`, writes nothing at all. Re-running the same
+//! import changes nothing.
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rootski_api::import::{self, ImportError, ImportOptions, Progress, Source};
+use rootski_api::store::{SqliteOptions, SqliteStore};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// How many skipped records are listed before the rest are only counted.
+const ERRORS_SHOWN: usize = 20;
+
+/// Which store receives the items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreArg {
+    /// The embedded SQLite store (the file given by --db).
+    Embedded,
+    /// A DynamoDB table (not available yet).
+    Dynamodb,
+}
 
 /// Arguments of `rootski import`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "\
+Formats (detected per file):
+  items      a JSON array or JSON Lines of table items, plain ({\"pk\": \"WORD#1\", ...}) or
+             DynamoDB-typed ({\"pk\": {\"S\": \"WORD#1\"}, ...}); `aws dynamodb scan` output
+             ({\"Items\": [...]}) and S3-export lines ({\"Item\": {...}}) work as they are
+  dataset    words.jsonl, breakdowns.jsonl, morphemes.jsonl of the open dataset (data/),
+             plain or .zst, recognised by file name; breakdowns need morphemes in the same run
+
+Example: rootski import data/words.jsonl.zst data/breakdowns.jsonl.zst data/morphemes.jsonl.zst")]
+pub struct Args {
+    /// Store to import into.
+    #[arg(long, value_enum, env = "ROOTSKI__STORE", default_value = "embedded")]
+    pub store: StoreArg,
+    /// File of the embedded store (created if absent).
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "ROOTSKI__DB",
+        default_value = "rootski.sqlite3"
+    )]
+    pub db: PathBuf,
+    /// Fail without writing anything if any record is bad (default: skip bad records).
+    #[arg(long, env = "ROOTSKI__STRICT")]
+    pub strict: bool,
+    /// Continue an interrupted import of the same files after its last committed batch.
+    #[arg(long, env = "ROOTSKI__RESUME")]
+    pub resume: bool,
+    /// Items written per transaction.
+    #[arg(long, value_name = "N", env = "ROOTSKI__BATCH_SIZE", default_value_t = 2000,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub batch_size: u32,
+    /// Files to import (.json, .jsonl, optionally .zst-compressed).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
 
 /// Runs `rootski import`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`rootski import` is not implemented yet")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.store == StoreArg::Dynamodb {
+        anyhow::bail!(
+            "--store dynamodb is not available yet: import into the embedded store \
+             (--store embedded --db PATH) for now"
+        );
+    }
+    let sources = args
+        .files
+        .iter()
+        .map(|path| Source::open(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    // An import is re-runnable (idempotent, resumable), so it need not fsync
+    // every batch: a crash loses at most the last batches, which --resume redoes.
+    let sqlite_options = SqliteOptions {
+        durable: false,
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open_with(&args.db, sqlite_options)
+        .with_context(|| format!("cannot open the store (--db {})", args.db.display()))?;
+    let options = ImportOptions {
+        strict: args.strict,
+        resume: args.resume,
+        batch_size: args.batch_size as usize,
+        ..ImportOptions::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let bar = ProgressReporter::new();
+    let result = runtime.block_on(import::import(&store, sources, &options, &|p| bar.show(p)));
+    bar.finish();
+    match result {
+        Ok(report) => {
+            print_skipped(&report.errors);
+            eprintln!(
+                "imported {} item(s) into {} ({} written now, {} already committed by an earlier run, \
+                 {} inferred breakdown(s) kept back by reviewed ones); {} bad record(s) skipped",
+                report.items,
+                args.db.display(),
+                report.written,
+                report.resumed,
+                report.kept_human_breakdowns,
+                report.errors.len()
+            );
+            Ok(())
+        }
+        Err(ImportError::Rejected { errors }) => {
+            print_skipped(&errors);
+            anyhow::bail!(
+                "{} bad record(s); nothing was imported (fix them, or run without --strict to skip them)",
+                errors.len()
+            )
+        }
+        Err(err @ ImportError::Store { .. }) => Err(anyhow::Error::new(err)
+            .context("the import stopped; run it again with --resume to finish")),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn print_skipped(errors: &[rootski_api::import::LineError]) {
+    for error in errors.iter().take(ERRORS_SHOWN) {
+        eprintln!("bad record: {error}");
+    }
+    if errors.len() > ERRORS_SHOWN {
+        eprintln!("... and {} more bad record(s)", errors.len() - ERRORS_SHOWN);
+    }
+}
+
+/// Turns import progress events into one progress bar on stderr.
+struct ProgressReporter {
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl ProgressReporter {
+    fn new() -> Self {
+        Self {
+            bar: Mutex::new(None),
+        }
+    }
+
+    fn show(&self, progress: Progress) {
+        let mut bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        match progress {
+            Progress::Reading { source } => eprintln!("reading {source}"),
+            Progress::Validated { total, bad } => {
+                eprintln!("{total} item(s) to write, {bad} bad record(s)");
+                let b = ProgressBar::new(total);
+                let style = ProgressStyle::with_template(
+                    "{spinner} writing [{bar:40}] {pos}/{len} items ({per_sec}, eta {eta})",
+                )
+                .map(|s| s.progress_chars("=> "))
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+                b.set_style(style);
+                *bar = Some(b);
+            }
+            Progress::Written { written, .. } => {
+                if let Some(b) = bar.as_ref() {
+                    b.set_position(written);
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            b.finish_and_clear();
+        }
+    }
 }
