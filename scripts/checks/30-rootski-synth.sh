@@ -13,7 +13,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "-- rootski synth"
-cargo run --quiet --locked --bin rootski -- synth --output "$work/cdk.out"
+cargo build --quiet --locked --bin rootski
+rootski=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/rootski
+if [ -x /usr/bin/time ]; then
+    # A figure, not an assertion: synthesis time and peak memory (debug build, no bundling).
+    /usr/bin/time -f "rootski synth: %e s wall, %M KB peak RSS" "$rootski" synth --output "$work/cdk.out"
+else
+    "$rootski" synth --output "$work/cdk.out"
+fi
 template="$work/cdk.out/Rootski-Lambda-REST-API-Stack.template.json"
 test -s "$template"
 

@@ -30,9 +30,14 @@ pub struct Args {
     /// current directory that has a cdk.json, else the bundled copies].
     #[arg(long, env = "ROOTSKI__APP_DIR", value_name = "DIR")]
     app_dir: Option<PathBuf>,
-    /// Directory (or zip) holding the Lambda `bootstrap` [default: a placeholder].
+    /// Directory (or zip) holding the Lambda `bootstrap` [default: a placeholder,
+    /// or the real bundle with --bundle].
     #[arg(long, env = "ROOTSKI__CODE_ASSET", value_name = "PATH")]
     code_asset: Option<PathBuf>,
+    /// Build the real `bootstrap` (cargo build of rootski-lambda, glibc check) in the
+    /// workspace of the app directory and use it as the function code.
+    #[arg(long, env = "ROOTSKI__BUNDLE", conflicts_with = "code_asset")]
+    bundle: bool,
 }
 
 /// Runs `rootski synth`.
@@ -42,11 +47,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .output
         .or_else(|| std::env::var_os(cdk::OUTDIR_ENV).map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("cdk.out"));
-    let mut context = base_context(args.app_dir.as_deref())?;
+    let app_dir = match args.app_dir.clone() {
+        Some(d) => Some(d),
+        None => find_app_dir()?,
+    };
+    let mut context = base_context(app_dir.as_deref())?;
     for arg in &args.context {
         let (key, value) = cdk::context::parse_context_arg(arg)?;
         context.insert(key, parse_context_value(&value));
     }
+    let code_asset = match (args.code_asset, args.bundle) {
+        (Some(p), _) => Some(p),
+        (None, true) => {
+            let root = app_dir.clone().context(
+                "--bundle needs the workspace: run inside the repository (a directory with cdk.json) or pass --app-dir",
+            )?;
+            let mut options = rootski_backend_cdk::bundling::BundleOptions::for_workspace(&root);
+            options.progress = true;
+            let bundle = rootski_backend_cdk::bundling::bundle_bootstrap(&options)?;
+            Some(bundle.asset_dir)
+        }
+        (None, false) => None,
+    };
     let config = AppConfig {
         outdir: outdir.clone(),
         context,
@@ -54,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         default_region: std::env::var("CDK_DEFAULT_REGION").ok(),
         path_metadata: true,
         stack_props: RootskiLambdaRestApiProps {
-            code_asset: args.code_asset,
+            code_asset,
             ..Default::default()
         },
     };
@@ -95,12 +117,8 @@ fn base_context(app_dir: Option<&Path>) -> anyhow::Result<Map<String, Value>> {
             _ => bail!("{} must hold a JSON object", cdk::CONTEXT_ENV),
         };
     }
-    let dir = match app_dir {
-        Some(d) => Some(d.to_path_buf()),
-        None => find_app_dir()?,
-    };
-    match dir {
-        Some(d) => Ok(cdk::context::load_context(&d, &[])
+    match app_dir {
+        Some(d) => Ok(cdk::context::load_context(d, &[])
             .with_context(|| format!("reading the CDK context in {}", d.display()))?),
         None => {
             let mut ctx: Map<String, Value> = serde_json::from_str(BUNDLED_CDK_CONTEXT_JSON)?;
@@ -124,10 +142,10 @@ fn find_app_dir() -> anyhow::Result<Option<PathBuf>> {
 /// `-c` values are strings, except JSON objects/arrays (a context-lookup answer).
 fn parse_context_value(value: &str) -> Value {
     let t = value.trim_start();
-    if t.starts_with('{') || t.starts_with('[') {
-        if let Ok(v) = serde_json::from_str(value) {
-            return v;
-        }
+    if (t.starts_with('{') || t.starts_with('['))
+        && let Ok(v) = serde_json::from_str(value)
+    {
+        return v;
     }
     Value::String(value.to_string())
 }
