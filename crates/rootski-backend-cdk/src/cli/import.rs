@@ -174,3 +174,102 @@ impl ProgressReporter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use rootski_api::store::Store;
+    use std::path::Path;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn fixture(name: &str) -> String {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../rootski-api/tests/fixtures/store")
+            .join(name)
+            .display()
+            .to_string()
+    }
+
+    fn args(extra: &[&str]) -> Args {
+        let mut argv = vec!["import".to_owned()];
+        argv.extend(extra.iter().map(|s| s.to_string()));
+        Cli::try_parse_from(argv).map(|c| c.args).unwrap()
+    }
+
+    fn count(db: &Path) -> usize {
+        let store = SqliteStore::open(db).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(store.all_items()).unwrap().len()
+    }
+
+    #[test]
+    fn defaults_are_documented_values() {
+        let a = args(&["x.jsonl"]);
+        assert_eq!(a.store, StoreArg::Embedded);
+        assert_eq!(a.db, PathBuf::from("rootski.sqlite3"));
+        assert!(!a.strict && !a.resume);
+        assert_eq!(a.batch_size, 2000);
+        assert!(
+            Cli::try_parse_from(["import"]).is_err(),
+            "a FILE is required"
+        );
+        assert!(Cli::try_parse_from(["import", "--batch-size", "0", "x"]).is_err());
+    }
+
+    #[test]
+    fn imports_files_and_strict_leaves_the_store_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("cli.sqlite3");
+        let db_arg = db.display().to_string();
+        let strict = args(&[
+            "--db",
+            &db_arg,
+            "--strict",
+            &fixture("items_plain.jsonl"),
+            &fixture("items_with_bad_lines.jsonl"),
+        ]);
+        let err = run(strict).unwrap_err().to_string();
+        assert!(err.contains("nothing was imported"), "{err}");
+        assert_eq!(count(&db), 0);
+
+        run(args(&[
+            "--db",
+            &db_arg,
+            &fixture("items_with_bad_lines.jsonl"),
+        ]))
+        .unwrap();
+        assert_eq!(count(&db), 2);
+        let dataset = [
+            "dataset/words.jsonl",
+            "dataset/breakdowns.jsonl",
+            "dataset/morphemes.jsonl",
+        ];
+        let mut argv = vec!["--db".to_owned(), db_arg.clone()];
+        argv.extend(dataset.iter().map(|f| fixture(f)));
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        run(args(&argv)).unwrap();
+        assert_eq!(count(&db), 2 + 37);
+    }
+
+    #[test]
+    fn dynamodb_and_missing_files_fail_with_the_fix() {
+        let err = run(args(&["--store", "dynamodb", "x.jsonl"]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not available yet"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.sqlite3").display().to_string();
+        let err = run(args(&["--db", &db, "/nonexistent/file.jsonl"]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/nonexistent/file.jsonl"), "{err}");
+    }
+}
