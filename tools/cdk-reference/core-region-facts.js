@@ -42,7 +42,7 @@ out.push('pub(crate) const FACTS: &[(&str, &str, &str)] = &[');
 for (const [name] of FACTS) {
   for (const r of RegionInfo.regions) {
     const v = Fact.find(r.name, name);
-    if (v !== undefined) out.push(`    (${JSON.stringify(name)}, ${JSON.stringify(r.name)}, ${JSON.stringify(v)}),`);
+    if (v) out.push(`    (${JSON.stringify(name)}, ${JSON.stringify(r.name)}, ${JSON.stringify(v)}),`);
   }
 }
 for (const r of RegionInfo.regions) {

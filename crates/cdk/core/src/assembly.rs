@@ -229,7 +229,10 @@ pub(crate) fn write(
     let outdir = app.outdir();
     fs::create_dir_all(&outdir).map_err(|e| Error::io("creating output directory", &outdir, e))?;
     for (stack, template) in &nested {
-        write_file(&outdir.join(stack.template_file()), &to_js_json(template, 1))?;
+        write_file(
+            &outdir.join(stack.template_file()),
+            &to_js_json(template, 1),
+        )?;
     }
     let mut artifacts = Map::new();
     let mut missing: Vec<Value> = Vec::new();

@@ -213,7 +213,9 @@ fn generate_export_name(stack: &Stack, scope: &Construct, id: &str) -> Result<St
         let shown = stack.resolve(&Value::String(stack_name))?;
         return Err(Error::validation(
             stack.path(),
-            format!("unresolved token in generated export name: {shown}; export from a top-level stack"),
+            format!(
+                "unresolved token in generated export name: {shown}; export from a top-level stack"
+            ),
         ));
     }
     let prefix = format!("{stack_name}:");

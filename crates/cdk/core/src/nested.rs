@@ -220,15 +220,17 @@ pub(crate) fn prepare_template_asset(stack: &Stack) -> Result<()> {
     let template = crate::synth::render_template(stack)?;
     let compact = crate::assembly::to_js_json(&template, 0);
     let hash = hex::encode(Sha256::digest(compact.as_bytes()));
-    let location = parent.synthesizer().add_file_asset_in_assembly(FileAssetSource {
-        source_path: stack.template_file().into(),
-        packaging: FileAssetPackaging::File,
-        source_hash: Some(hash),
-        display_name: Some(format!(
-            "{} Nested Stack Template",
-            stack_relative_path(stack)
-        )),
-    })?;
+    let location = parent
+        .synthesizer()
+        .add_file_asset_in_assembly(FileAssetSource {
+            source_path: stack.template_file().into(),
+            packaging: FileAssetPackaging::File,
+            source_hash: Some(hash),
+            display_name: Some(format!(
+                "{} Nested Stack Template",
+                stack_relative_path(stack)
+            )),
+        })?;
     if stack.try_get_context("aws:cdk:enable-asset-metadata") == Some(Value::Bool(true)) {
         resource.add_metadata_entry("aws:asset:path", Value::String(stack.template_file()));
         resource.add_metadata_entry("aws:asset:property", Value::String("TemplateURL".into()));

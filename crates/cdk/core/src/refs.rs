@@ -200,11 +200,7 @@ fn create_nested_stack_parameter(nested: &Stack, r: &CrossRef, value: Value) -> 
             ),
         ));
     };
-    let id = format!(
-        "reference-to-{}{}",
-        r.target.unique_id(),
-        r.display_name()
-    );
+    let id = format!("reference-to-{}{}", r.target.unique_id(), r.display_name());
     let param = match nested.try_find_child(&id) {
         Some(c) => c,
         None => {

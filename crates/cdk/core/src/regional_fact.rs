@@ -48,7 +48,8 @@ impl Stack {
                     )
                 });
         }
-        let partitions: Option<Vec<String>> = match self.try_get_context(TARGET_PARTITIONS_CONTEXT) {
+        let partitions: Option<Vec<String>> = match self.try_get_context(TARGET_PARTITIONS_CONTEXT)
+        {
             None => None,
             Some(Value::String(s)) if s == "undefined" => None,
             Some(Value::Array(a)) => Some(
@@ -67,7 +68,11 @@ impl Stack {
         };
         let lookup: Vec<(&str, &str)> = REGIONS
             .iter()
-            .filter(|(_, p)| partitions.as_ref().is_none_or(|ps| ps.iter().any(|x| x == p)))
+            .filter(|(_, p)| {
+                partitions
+                    .as_ref()
+                    .is_none_or(|ps| ps.iter().any(|x| x == p))
+            })
             .filter_map(|(r, _)| find_fact(r, fact_name).map(|v| (*r, v)))
             .collect();
         if lookup.is_empty() {
@@ -117,7 +122,10 @@ fn value_pattern(lookup: &[(&str, &str)]) -> Option<String> {
     let all_same = suffixes.iter().all(|s| *s == suffixes[0]);
     if !all_same && values.iter().all(|(r, v)| v.contains(url_suffix(r))) {
         for (r, v) in values.iter_mut() {
-            *v = v.split(url_suffix(r)).collect::<Vec<_>>().join(&Aws::url_suffix());
+            *v = v
+                .split(url_suffix(r))
+                .collect::<Vec<_>>()
+                .join(&Aws::url_suffix());
         }
     }
     if values.iter().all(|(r, v)| v.contains(r)) {

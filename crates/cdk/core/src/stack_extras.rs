@@ -59,9 +59,15 @@ impl Stack {
         )
     }
 
-    /// Whether assets of this stack need bundling (context `aws:cdk:bundling-stacks`,
-    /// default all stacks; patterns `*`/`**` or exact paths).
+    /// Whether assets of this stack need bundling (CDK's `bundlingRequired`): true
+    /// unless the context `aws:cdk:bundling-stacks` (default `["**"]`, set by the CLI
+    /// from the stacks it was asked for) has no pattern matching the stack's path
+    /// (minimatch globs: `*` within one path segment, `**` across segments, `?` one
+    /// character). A nested stack follows its parent.
     pub fn bundling_required(&self) -> bool {
+        if let Some(parent) = self.nested_stack_parent() {
+            return parent.bundling_required();
+        }
         match self.try_get_context("aws:cdk:bundling-stacks") {
             Some(Value::Array(patterns)) => patterns
                 .iter()
@@ -72,17 +78,32 @@ impl Stack {
     }
 }
 
+/// Path glob as minimatch applies it to construct paths.
 fn glob_match(pattern: &str, path: &str) -> bool {
-    if pattern == "**" || pattern == "*" && !path.contains('/') {
-        return true;
+    let pat: Vec<&str> = pattern.split('/').collect();
+    let segs: Vec<&str> = path.split('/').collect();
+    match_segments(&pat, &segs)
+}
+
+fn match_segments(pat: &[&str], segs: &[&str]) -> bool {
+    match pat.split_first() {
+        None => segs.is_empty(),
+        Some((&"**", rest)) => (0..=segs.len()).any(|i| match_segments(rest, &segs[i..])),
+        Some((p, rest)) => match segs.split_first() {
+            Some((s, srest)) => {
+                match_segment(p.as_bytes(), s.as_bytes()) && match_segments(rest, srest)
+            }
+            None => false,
+        },
     }
-    match pattern.split_once('*') {
-        None => pattern == path,
-        Some((pre, post)) => {
-            path.starts_with(pre)
-                && path.ends_with(post.trim_start_matches('*'))
-                && path.len() >= pre.len() + post.len()
-        }
+}
+
+fn match_segment(p: &[u8], s: &[u8]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((b'*', rest)) => (0..=s.len()).any(|i| match_segment(rest, &s[i..])),
+        Some((b'?', rest)) => !s.is_empty() && match_segment(rest, &s[1..]),
+        Some((c, rest)) => s.first() == Some(c) && match_segment(rest, &s[1..]),
     }
 }
 

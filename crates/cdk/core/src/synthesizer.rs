@@ -358,7 +358,7 @@ impl DefaultStackSynthesizer {
 
     fn add_asset(&self, source: FileAssetSource, in_assembly: bool) -> Result<FileAssetLocation> {
         let top = self.publishing_stack();
-        if &top != &self.stack {
+        if top != self.stack {
             return DefaultStackSynthesizer::new(top).add_asset(source, in_assembly);
         }
         if !self.stack.state().synthesizer.kind.has_asset_manifest() {

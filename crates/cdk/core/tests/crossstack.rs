@@ -12,7 +12,10 @@ use serde_json::{Value, json};
 
 fn app(outdir: &std::path::Path) -> App {
     let mut context = serde_json::Map::new();
-    context.insert("@aws-cdk/core:defaultCrossStackReferences".into(), json!("strong"));
+    context.insert(
+        "@aws-cdk/core:defaultCrossStackReferences".into(),
+        json!("strong"),
+    );
     App::new(AppProps {
         outdir: Some(outdir.to_path_buf()),
         read_environment: false,
@@ -91,18 +94,25 @@ fn export_names_are_cdks() {
         Value::Null,
     )
     .unwrap();
-    let imp = s.export_value_with(&b.ref_(), ExportValueOptions::default()).unwrap();
+    let imp = s
+        .export_value_with(&b.ref_(), ExportValueOptions::default())
+        .unwrap();
     assert_eq!(
         s.resolve(&json!(imp)).unwrap(),
         json!({"Fn::ImportValue": "MyStack:ExportsOutputRefMyBucketF68F3FF0442F9925"})
     );
-    let imp = s.export_value_with(&b.get_att("Arn"), ExportValueOptions::default()).unwrap();
+    let imp = s
+        .export_value_with(&b.get_att("Arn"), ExportValueOptions::default())
+        .unwrap();
     assert_eq!(
         s.resolve(&json!(imp)).unwrap(),
         json!({"Fn::ImportValue": "MyStack:ExportsOutputFnGetAttMyBucketF68F3FF0Arn0F7E8E58"})
     );
     // a plain string needs a name
-    let err = s.export_value_with("plain", ExportValueOptions::default()).unwrap_err().to_string();
+    let err = s
+        .export_value_with("plain", ExportValueOptions::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("MyStack") && err.contains("name"), "{err}");
 }
 
@@ -113,9 +123,13 @@ fn exported_logical_ids_are_locked() {
     let s = Stack::new(&app, "Producer", StackProps::default()).unwrap();
     let b = CfnResource::new(&s, "Bucket", "AWS::S3::Bucket", Value::Null).unwrap();
     b.override_logical_id("BeforeIsFine").unwrap();
-    s.export_value_with(&b.ref_(), ExportValueOptions::default()).unwrap();
+    s.export_value_with(&b.ref_(), ExportValueOptions::default())
+        .unwrap();
     let err = b.override_logical_id("After").unwrap_err().to_string();
-    assert!(err.contains("Producer/Bucket") && err.contains("locked"), "{err}");
+    assert!(
+        err.contains("Producer/Bucket") && err.contains("locked"),
+        "{err}"
+    );
 }
 
 fn env(account: &str, region: &str) -> Option<Environment> {
@@ -153,8 +167,13 @@ fn cross_account_and_cross_region_references_are_errors_naming_both_stacks() {
             },
         )
         .unwrap();
-        CfnResource::new(&c, "Topic", "AWS::SNS::Topic", json!({"TopicName": b.get_att("Arn")}))
-            .unwrap();
+        CfnResource::new(
+            &c,
+            "Topic",
+            "AWS::SNS::Topic",
+            json!({"TopicName": b.get_att("Arn")}),
+        )
+        .unwrap();
         let err = app.synth().unwrap_err().to_string();
         assert!(
             err.contains("\"Consumer\"")
@@ -174,10 +193,18 @@ fn reference_cycles_are_errors_naming_both_stacks() {
     let a = Stack::new(&app, "A", StackProps::default()).unwrap();
     let b = Stack::new(&app, "B", StackProps::default()).unwrap();
     let ra = CfnResource::new(&a, "Ra", "AWS::S3::Bucket", Value::Null).unwrap();
-    let rb = CfnResource::new(&b, "Rb", "AWS::S3::Bucket", json!({"BucketName": ra.ref_()}))
-        .unwrap();
+    let rb = CfnResource::new(
+        &b,
+        "Rb",
+        "AWS::S3::Bucket",
+        json!({"BucketName": ra.ref_()}),
+    )
+    .unwrap();
     ra.set_property("BucketName", json!(rb.ref_()));
     let err = app.synth().unwrap_err().to_string();
-    assert!(err.contains("'A'") && err.contains("'B'") && err.contains("cyclic"), "{err}");
+    assert!(
+        err.contains("'A'") && err.contains("'B'") && err.contains("cyclic"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -1,0 +1,166 @@
+//! Nested stacks, golden against `tools/cdk-reference/core-nested.js` (fixtures
+//! `tests/fixtures/nested/`): template files and their assets, TemplateURL,
+//! Parameters parent→child (two levels), Outputs child→parent, a nested value used by
+//! another top-level stack (output → parent export → import), stack name/id inside
+//! and outside, dependencies across nesting levels, stack tags on the resource.
+
+mod common;
+
+use cdk::{
+    App, AppProps, CfnOutput, CfnOutputProps, CfnResource, Construct, NestedStack,
+    NestedStackProps, Stack, StackProps,
+};
+use serde_json::{Value, json};
+
+fn build(outdir: &std::path::Path) -> cdk::Result<App> {
+    let mut context = serde_json::Map::new();
+    context.insert(
+        "@aws-cdk/core:defaultCrossStackReferences".into(),
+        json!("strong"),
+    );
+    let app = App::new(AppProps {
+        outdir: Some(outdir.to_path_buf()),
+        read_environment: false,
+        context,
+        ..Default::default()
+    })?;
+    let parent = Stack::new(&app, "ParentStack", StackProps::default())?;
+    let bucket = CfnResource::new(
+        &Construct::new(&parent, "MyBucket")?,
+        "Resource",
+        "AWS::S3::Bucket",
+        Value::Null,
+    )?;
+    let child = NestedStack::new(
+        &parent,
+        "Child",
+        NestedStackProps {
+            parameters: [("Fixed".to_string(), "yes".to_string())].into(),
+            ..Default::default()
+        },
+    )?;
+    child.add_stack_tag("team", "core");
+    let queue = CfnResource::new(
+        &child,
+        "Queue",
+        "AWS::SQS::Queue",
+        json!({"QueueName": bucket.ref_()}),
+    )?;
+    queue.add_dependency(&bucket);
+    CfnOutput::new(
+        &child,
+        "Inside",
+        CfnOutputProps {
+            value: format!("{}|{}", child.stack_name(), child.stack_id()),
+            ..Default::default()
+        },
+    )?;
+    let grandchild = NestedStack::new(&child, "GrandChild", NestedStackProps::default())?;
+    CfnResource::new(
+        &grandchild,
+        "Topic",
+        "AWS::SNS::Topic",
+        json!({"DisplayName": bucket.get_att("Arn"), "TopicName": queue.get_att("QueueName")}),
+    )?;
+    let sibling = NestedStack::new(&parent, "Sibling", NestedStackProps::default())?;
+    CfnResource::new(
+        &sibling,
+        "Param",
+        "AWS::SSM::Parameter",
+        json!({"Type": "String", "Value": "x"}),
+    )?;
+    sibling.add_dependency(&child, None)?;
+    CfnOutput::new(
+        &parent,
+        "QueueArn",
+        CfnOutputProps {
+            value: queue.get_att("Arn"),
+            ..Default::default()
+        },
+    )?;
+    CfnOutput::new(
+        &parent,
+        "Outside",
+        CfnOutputProps {
+            value: format!("{}|{}", child.stack_name(), child.stack_id()),
+            ..Default::default()
+        },
+    )?;
+    let parent_path = child
+        .nested_stack_parent()
+        .map(|p| p.path().to_string())
+        .unwrap_or_default();
+    CfnOutput::new(
+        &parent,
+        "IsNested",
+        CfnOutputProps {
+            value: format!("{}/{}/{parent_path}", child.nested(), parent.nested()),
+            ..Default::default()
+        },
+    )?;
+    let other = Stack::new(&app, "Other", StackProps::default())?;
+    CfnResource::new(
+        &other,
+        "Copy",
+        "AWS::SQS::Queue",
+        json!({"QueueName": queue.ref_()}),
+    )?;
+    Ok(app)
+}
+
+#[test]
+fn nested_stacks_match_aws_cdk() {
+    let out = common::outdir("nested");
+    let assembly = build(&out).unwrap().synth().unwrap();
+    common::assert_same_assembly("nested", &out);
+    // nested templates are files of the assembly, not artifacts
+    assert!(assembly.stack("ParentStackChild31ECC004").is_none());
+    assert!(
+        out.join("ParentStackChild31ECC004.nested.template.json")
+            .is_file()
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn nested_members() {
+    let out = common::outdir("nested-members");
+    let app = App::new(AppProps {
+        outdir: Some(out.clone()),
+        read_environment: false,
+        ..Default::default()
+    })
+    .unwrap();
+    let parent = Stack::new(&app, "P", StackProps::default()).unwrap();
+    let child = NestedStack::new(&parent, "C", NestedStackProps::default()).unwrap();
+    assert!(child.nested() && !parent.nested());
+    assert_eq!(child.nested_stack_parent(), Some(parent.clone()));
+    assert_eq!(parent.nested_stack_parent(), None);
+    assert!(parent.nested_stack_resource().is_none());
+    let res = child.nested_stack_resource().unwrap();
+    assert_eq!(res.cfn_resource_type(), "AWS::CloudFormation::Stack");
+    assert_eq!(res.path(), "P/C.NestedStack/C.NestedStackResource");
+    assert_eq!(
+        child.template_file(),
+        format!("{}.nested.template.json", child.unique_id())
+    );
+    assert_eq!(
+        child.resolve(&json!(child.stack_name())).unwrap(),
+        json!({"Ref": "AWS::StackName"})
+    );
+    assert_eq!(
+        child.resolve(&json!(child.stack_id())).unwrap(),
+        json!({"Ref": "AWS::StackId"})
+    );
+    // a nested stack needs a stack around it
+    let err = NestedStack::new(&app, "Loose", NestedStackProps::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("Nested stacks must be defined within scope of another stack"),
+        "{err}"
+    );
+    // depending on the stack that contains you is an error naming both
+    let err = child.add_dependency(&parent, None).unwrap_err().to_string();
+    assert!(err.contains("'P/C'") && err.contains("'P'"), "{err}");
+}
