@@ -11,6 +11,64 @@
 
 use crate::{CfnResource, Construct, Error, Result, Stack};
 
+impl Stack {
+    /// This stack deploys after `target`; a cycle is an error naming both stacks.
+    /// Works across nesting levels as CDK resolves it: between top-level stacks it is
+    /// a manifest dependency; between stacks nested in the same parent it becomes
+    /// `DependsOn` between their `AWS::CloudFormation::Stack` resources; otherwise it
+    /// lands on the top-level (or nested) stacks that contain both (see `deps`).
+    pub fn add_dependency(&self, target: &Stack, reason: Option<&str>) -> Result<()> {
+        let reason = reason
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
+        crate::deps::dispatch(self.construct(), target.construct(), &reason)
+    }
+
+    /// The manifest-level dependency between two stacks that share no nesting parent.
+    pub(crate) fn add_stack_dependency(&self, target: &Stack, reason: &str) -> Result<()> {
+        if target == self {
+            return Ok(());
+        }
+        if target.depends_on(self) {
+            return Err(Error::validation(
+                self.path(),
+                format!(
+                    "'{}' depends on '{}'. Adding this dependency ({reason}) would create a cyclic reference; remove one of them",
+                    target.path(),
+                    self.path()
+                ),
+            ));
+        }
+        let reason = reason.to_string();
+        let mut deps = self.state().dependencies.borrow_mut();
+        match deps.iter_mut().find(|(c, _)| c == target.construct()) {
+            Some((_, reasons)) => {
+                if !reasons.contains(&reason) {
+                    reasons.push(reason);
+                }
+            }
+            None => deps.push((target.construct().clone(), vec![reason])),
+        }
+        Ok(())
+    }
+
+    fn depends_on(&self, other: &Stack) -> bool {
+        self.dependencies()
+            .iter()
+            .any(|d| d == other || d.depends_on(other))
+    }
+
+    /// Stacks this stack depends on.
+    pub fn dependencies(&self) -> Vec<Stack> {
+        self.state()
+            .dependencies
+            .borrow()
+            .iter()
+            .filter_map(|(c, _)| Stack::from_construct(c))
+            .collect()
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Level {
     App,

@@ -18,6 +18,14 @@
 //!   `<artifact>.template.json` / `.assets.json` / `.metadata.json` with the
 //!   [`DefaultStackSynthesizer`] conventions, and stages file assets.
 //! - Context lookups: [`ContextProvider::get_value`] (CDK key format, `missing`).
+//! - Between stacks: cross-stack references become exports/imports or nested-stack
+//!   parameters/outputs at synthesis (`refs`), [`Stack::export_value_with`] (`exports`),
+//!   [`NestedStack`] (`nested`), dependencies across nesting levels (`deps`).
+//! - Stack helpers: [`Stack::format_arn`] / [`Stack::split_arn`] (`arn`),
+//!   [`Stack::regional_fact`] over a table generated from aws-cdk-lib's region-info
+//!   (`regional_fact`, `region_facts`), [`Stack::availability_zones`],
+//!   [`Stack::bundling_required`]; synthesizers per stack ([`StackSynthesizer`]:
+//!   default, CLI credentials, bootstrapless, legacy).
 //!
 //! # For construct authors (the `cdk-aws` seam)
 //! - Handles are cheap `Rc` clones; equality is identity. [`App`], [`Stack`],
@@ -60,9 +68,14 @@
 //!   usage telemetry. Likewise the `aws:cdk:creationStack` metadata (JS stack traces),
 //!   the feature-flag report artifact, `minimumCliVersion` and `validation-report.json`.
 //! - Path metadata (`aws:cdk:path`) is on by default, as under the CDK CLI.
-//! - Cross-stack references, nested stacks, `export_value`, `format_arn`/`split_arn`
-//!   and `regional_fact` are the follow-up issue; a cross-stack reference is an error
-//!   naming both stacks.
+//! - Cross-stack references are "strong" only (exports + `Fn::ImportValue`): CDK
+//!   2.276's weak references (`Fn::GetStackOutput`) and its custom-resource based
+//!   cross-region exports are not implemented, so references across accounts or
+//!   regions are errors naming both stacks and the fix; the context
+//!   `@aws-cdk/core:defaultCrossStackReferences` must be unset or `"strong"` (unset,
+//!   CDK adds a warning annotation we do not emit).
+//! - `LegacyStackSynthesizer` and `BootstraplessSynthesizer` stacks cannot have
+//!   assets (CDK's legacy asset parameters are not implemented).
 
 #![warn(missing_docs)]
 
@@ -110,7 +123,8 @@ pub use elements::{
 pub use error::{Error, Result};
 pub use exports::ExportValueOptions;
 pub use nested::{NestedStack, NestedStackProps};
-pub use refs::STRING_LIST_DELIMITER;
+pub use refs::{REFERENCE_STRENGTH_CONTEXT, STRING_LIST_DELIMITER};
+pub use regional_fact::{TARGET_PARTITIONS_CONTEXT, find_fact};
 pub use removal_policy::RemovalPolicy;
 pub use stack::{Environment, MissingContext, Stack, StackProps, TemplateOptions};
 pub use stack_extras::partition_of_region;

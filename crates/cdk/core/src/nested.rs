@@ -187,6 +187,30 @@ pub(crate) fn nested_stacks_post_order(root: &Construct) -> Vec<Stack> {
     out
 }
 
+impl Stack {
+    /// Whether this is a nested stack ([`crate::NestedStack`]).
+    pub fn nested(&self) -> bool {
+        self.state().nested.borrow().is_some()
+    }
+    /// The parent of a nested stack (`None` for top-level stacks).
+    pub fn nested_stack_parent(&self) -> Option<Stack> {
+        self.state()
+            .nested
+            .borrow()
+            .as_ref()
+            .and_then(|n| Stack::from_construct(&n.parent))
+    }
+    /// The `AWS::CloudFormation::Stack` resource of a nested stack in its parent
+    /// (`None` for top-level stacks).
+    pub fn nested_stack_resource(&self) -> Option<crate::CfnResource> {
+        self.state()
+            .nested
+            .borrow()
+            .as_ref()
+            .map(|n| n.resource.clone())
+    }
+}
+
 /// The path of `stack` relative to its top-level stack (CDK's
 /// `stackRelativeConstructPath`), for asset display names.
 fn stack_relative_path(stack: &Stack) -> String {

@@ -28,6 +28,10 @@ use crate::token::Token;
 use crate::{CfnOutput, CfnOutputProps, CfnParameter, CfnParameterProps, Construct, Error, Fn};
 use crate::{Result, Stack};
 
+/// Context key choosing how references cross stacks (CDK 2.276: "strong", "weak",
+/// "both"); only "strong" — the CloudFormation export/import — is implemented.
+pub const REFERENCE_STRENGTH_CONTEXT: &str = "@aws-cdk/core:defaultCrossStackReferences";
+
 /// CDK's `STRING_LIST_REFERENCE_DELIMITER`.
 pub const STRING_LIST_DELIMITER: &str = "||";
 
@@ -169,6 +173,22 @@ fn resolve_value(consumer: &Stack, r: &CrossRef) -> Result<Value> {
                 consumer.path()
             ),
         ));
+    }
+    match consumer.try_get_context(REFERENCE_STRENGTH_CONTEXT) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s == "strong" => {}
+        Some(other) => {
+            return Err(Error::validation(
+                consumer.path(),
+                format!(
+                    "Stack \"{}\" cannot reference {} in stack \"{}\": context {REFERENCE_STRENGTH_CONTEXT} is {other}, \
+                     but only \"strong\" references (exports + Fn::ImportValue) are supported; set it to \"strong\" or remove it",
+                    consumer.path(),
+                    render_reference(r),
+                    producer.path()
+                ),
+            ));
+        }
     }
     let reason = format!(
         "{} -> {}.{}",

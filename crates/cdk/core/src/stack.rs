@@ -80,7 +80,7 @@ pub(crate) struct StackState {
     notification_arns: Vec<String>,
     pub(crate) logical_ids: RefCell<LogicalIds>,
     pub(crate) missing_context: RefCell<Vec<MissingContext>>,
-    dependencies: RefCell<Vec<(Construct, Vec<String>)>>,
+    pub(crate) dependencies: RefCell<Vec<(Construct, Vec<String>)>>,
     pub(crate) synthesizer: SynthesizerState,
     /// Set once for a nested stack, right after its construct is created.
     pub(crate) nested: RefCell<Option<crate::nested::NestedState>>,
@@ -402,27 +402,6 @@ impl Stack {
             .borrow_mut()
             .insert(key.to_string(), value.to_string());
     }
-    /// Whether this is a nested stack ([`crate::NestedStack`]).
-    pub fn nested(&self) -> bool {
-        self.state().nested.borrow().is_some()
-    }
-    /// The parent of a nested stack (`None` for top-level stacks).
-    pub fn nested_stack_parent(&self) -> Option<Stack> {
-        self.state()
-            .nested
-            .borrow()
-            .as_ref()
-            .and_then(|n| Stack::from_construct(&n.parent))
-    }
-    /// The `AWS::CloudFormation::Stack` resource of a nested stack in its parent
-    /// (`None` for top-level stacks).
-    pub fn nested_stack_resource(&self) -> Option<crate::CfnResource> {
-        self.state()
-            .nested
-            .borrow()
-            .as_ref()
-            .map(|n| n.resource.clone())
-    }
     /// The synthesizer of this stack (assets, bootstrap conventions).
     pub fn synthesizer(&self) -> DefaultStackSynthesizer {
         DefaultStackSynthesizer::new(self.clone())
@@ -503,63 +482,5 @@ impl Stack {
     /// Context keys reported missing so far.
     pub fn missing_context(&self) -> Vec<MissingContext> {
         self.state().missing_context.borrow().clone()
-    }
-
-    /// This stack deploys after `target`; a cycle is an error naming both stacks.
-    /// Works across nesting levels as CDK resolves it: between top-level stacks it is
-    /// a manifest dependency; between stacks nested in the same parent it becomes
-    /// `DependsOn` between their `AWS::CloudFormation::Stack` resources; otherwise it
-    /// lands on the top-level (or nested) stacks that contain both (see `deps`).
-    pub fn add_dependency(&self, target: &Stack, reason: Option<&str>) -> Result<()> {
-        let reason = reason
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
-        crate::deps::dispatch(&self.construct, &target.construct, &reason)
-    }
-
-    /// The manifest-level dependency between two stacks that share no nesting parent.
-    pub(crate) fn add_stack_dependency(&self, target: &Stack, reason: &str) -> Result<()> {
-        if target == self {
-            return Ok(());
-        }
-        if target.depends_on(self) {
-            return Err(Error::validation(
-                self.path(),
-                format!(
-                    "'{}' depends on '{}'. Adding this dependency ({reason}) would create a cyclic reference; remove one of them",
-                    target.path(),
-                    self.path()
-                ),
-            ));
-        }
-        let reason = reason.to_string();
-        let mut deps = self.state().dependencies.borrow_mut();
-        match deps.iter_mut().find(|(c, _)| c == target.construct()) {
-            Some((_, reasons)) => {
-                if !reasons.contains(&reason) {
-                    reasons.push(reason);
-                }
-            }
-            None => deps.push((target.construct.clone(), vec![reason])),
-        }
-        Ok(())
-    }
-
-    fn depends_on(&self, other: &Stack) -> bool {
-        self.dependencies()
-            .iter()
-            .any(|d| d == other || d.depends_on(other))
-    }
-
-    /// Stacks this stack depends on.
-    pub fn dependencies(&self) -> Vec<Stack> {
-        self.state()
-            .dependencies
-            .borrow()
-            .iter()
-            .map(|(c, _)| Stack {
-                construct: c.clone(),
-            })
-            .collect()
     }
 }

@@ -1,6 +1,7 @@
-//! Stack members beyond the core (the seed's `availability_zones`, `export_value`,
-//! `bundling_required`) and the region → partition table; the rest of the follow-up
-//! members (nested stacks, automatic exports, `regional_fact`) will join them here.
+//! Stack members beyond the core: the seed's `availability_zones`, `export_value`
+//! with a name, `bundling_required`, and the region → partition rule. Their siblings
+//! live next to the machinery they use: nested stacks in `nested`, automatic exports
+//! in `exports`, ARNs in `arn`, regional facts in `regional_fact`.
 
 use serde_json::Value;
 

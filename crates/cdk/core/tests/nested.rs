@@ -164,3 +164,77 @@ fn nested_members() {
     let err = child.add_dependency(&parent, None).unwrap_err().to_string();
     assert!(err.contains("'P/C'") && err.contains("'P'"), "{err}");
 }
+
+#[test]
+fn dependencies_land_on_the_right_level() {
+    let out = common::outdir("nested-deps");
+    let app = App::new(AppProps {
+        outdir: Some(out.clone()),
+        read_environment: false,
+        ..Default::default()
+    })
+    .unwrap();
+    let top = Stack::new(&app, "Top", StackProps::default()).unwrap();
+    CfnResource::new(&top, "T", "AWS::S3::Bucket", Value::Null).unwrap();
+    let parent = Stack::new(&app, "P", StackProps::default()).unwrap();
+    let a = NestedStack::new(&parent, "A", NestedStackProps::default()).unwrap();
+    let b = NestedStack::new(&parent, "B", NestedStackProps::default()).unwrap();
+    CfnResource::new(&a, "Ra", "AWS::S3::Bucket", Value::Null).unwrap();
+    let rb = CfnResource::new(&b, "Rb", "AWS::S3::Bucket", Value::Null).unwrap();
+    let own = CfnResource::new(&parent, "Own", "AWS::S3::Bucket", Value::Null).unwrap();
+    // nested → top-level: the parent depends on the other stack
+    a.add_dependency(&top, None).unwrap();
+    // sibling nested stacks: DependsOn between their stack resources
+    b.add_dependency(&a, None).unwrap();
+    // a parent resource on a resource inside a nested stack: DependsOn that stack's resource
+    own.add_dependency(&rb);
+    assert_eq!(parent.dependencies(), vec![top.clone()]);
+    let assembly = app.synth().unwrap();
+    let t = &assembly.stack("P").unwrap().template["Resources"];
+    let a_res = parent
+        .get_logical_id(&a.nested_stack_resource().unwrap())
+        .unwrap();
+    let b_res = parent
+        .get_logical_id(&b.nested_stack_resource().unwrap())
+        .unwrap();
+    assert_eq!(t[&b_res]["DependsOn"], json!([a_res]));
+    assert_eq!(t["Own"]["DependsOn"], json!([b_res]));
+    assert_eq!(
+        assembly.manifest["artifacts"]["P"]["dependencies"],
+        json!(["Top", "P.assets"])
+    );
+    // and the reverse now closes a cycle, named by both stacks
+    let err = top.add_dependency(&b, None).unwrap_err().to_string();
+    assert!(
+        err.contains("'P'") && err.contains("'Top'") && err.contains("cyclic"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn strength_other_than_strong_is_rejected() {
+    let out = common::outdir("nested-weak");
+    let mut context = serde_json::Map::new();
+    context.insert(
+        "@aws-cdk/core:defaultCrossStackReferences".into(),
+        json!("weak"),
+    );
+    let app = App::new(AppProps {
+        outdir: Some(out.clone()),
+        read_environment: false,
+        context,
+        ..Default::default()
+    })
+    .unwrap();
+    let p = Stack::new(&app, "Prod", StackProps::default()).unwrap();
+    let b = CfnResource::new(&p, "B", "AWS::S3::Bucket", Value::Null).unwrap();
+    let c = Stack::new(&app, "Cons", StackProps::default()).unwrap();
+    CfnResource::new(&c, "T", "AWS::SNS::Topic", json!({"TopicName": b.ref_()})).unwrap();
+    let err = app.synth().unwrap_err().to_string();
+    assert!(
+        err.contains("\"Cons\"") && err.contains("\"Prod\"") && err.contains("strong"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
