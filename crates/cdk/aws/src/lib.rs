@@ -15,7 +15,6 @@
 //! API Gateway deployment hash ([`aws_apigateway::deployment_hash`]).
 #![warn(missing_docs)]
 
-pub mod arn;
 pub mod aws_apigateway;
 pub mod aws_certificatemanager;
 pub mod aws_iam;

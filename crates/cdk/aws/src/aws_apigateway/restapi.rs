@@ -4,13 +4,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use cdk::{CfnOutput, CfnOutputProps, Construct, RemovalPolicy, Stack};
+use cdk::{ArnComponents, ArnFormat, CfnOutput, CfnOutputProps, Construct, RemovalPolicy, Stack};
 
 use super::deployment::resource_fragment;
 use super::domain_name::{DomainName, DomainNameOptions};
 use super::resource::ApiResource;
 use super::{CfnAccount, CfnAccountProps, CfnRestApi, CfnRestApiProps, Deployment, Stage};
-use crate::arn::{ArnComponents, ArnFormat, format_arn};
 use crate::aws_iam::{ManagedPolicy, Principal, Role, RoleProps};
 use crate::aws_lambda::Function;
 use crate::error::{Error, Result};
@@ -245,17 +244,13 @@ impl RestApi {
         let stack = Stack::of(self.construct())?;
         let api_id = self.rest_api_id();
         let name = format!("{stage}/{method}{path}");
-        Ok(format_arn(
-            &stack,
-            &ArnComponents {
-                service: "execute-api",
-                resource: &api_id,
-                resource_name: Some(&name),
-                region: None,
-                account: None,
-                arn_format: ArnFormat::SlashResourceName,
-            },
-        ))
+        Ok(stack.format_arn(ArnComponents {
+            service: "execute-api".into(),
+            resource: api_id,
+            resource_name: Some(name),
+            arn_format: ArnFormat::SlashResourceName,
+            ..Default::default()
+        })?)
     }
 
     /// Adds a custom domain `id` mapped to this API.

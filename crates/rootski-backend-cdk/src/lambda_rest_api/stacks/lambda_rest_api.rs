@@ -9,8 +9,10 @@
 use std::ops::Deref;
 use std::path::PathBuf;
 
-use cdk::{CfnOutput, CfnOutputProps, Construct, Duration, RemovalPolicy, Stack, StackProps};
-use cdk_aws::arn::{ArnComponents, ArnFormat, format_arn};
+use cdk::{
+    ArnComponents, ArnFormat, CfnOutput, CfnOutputProps, Construct, Duration, RemovalPolicy, Stack,
+    StackProps,
+};
 use cdk_aws::aws_apigateway::{DomainNameOptions, EndpointType, LambdaRestApi, LambdaRestApiProps};
 use cdk_aws::aws_certificatemanager::{Certificate, CertificateProps, CertificateValidation};
 use cdk_aws::aws_iam::{ManagedPolicy, Policy, PolicyProps, PolicyStatement};
@@ -255,7 +257,7 @@ impl RootskiLambdaRestApiStack {
                         "dynamodb:PutItem",
                         "dynamodb:CreateBackup",
                     ],
-                    &[arn_in_stack(stack, "dynamodb", "table", "rootski*")],
+                    &[arn_in_stack(stack, "dynamodb", "table", "rootski*")?],
                 )?],
                 policy_name: None,
             },
@@ -268,7 +270,7 @@ impl RootskiLambdaRestApiStack {
             PolicyProps {
                 statements: vec![PolicyStatement::allow(
                     &["ssm:Get*"],
-                    &[arn_in_stack(stack, "ssm", "parameter", "rootski*")],
+                    &[arn_in_stack(stack, "ssm", "parameter", "rootski*")?],
                 )?],
                 policy_name: None,
             },
@@ -289,18 +291,14 @@ impl RootskiLambdaRestApiStack {
 }
 
 /// `arn:<partition>:<service>:<region>:<account>:<resource>/<name>` in the stack's env.
-fn arn_in_stack(stack: &Stack, service: &str, resource: &str, name: &str) -> String {
-    format_arn(
-        stack,
-        &ArnComponents {
-            service,
-            resource,
-            resource_name: Some(name),
-            region: None,
-            account: None,
-            arn_format: ArnFormat::SlashResourceName,
-        },
-    )
+fn arn_in_stack(stack: &Stack, service: &str, resource: &str, name: &str) -> Result<String> {
+    Ok(stack.format_arn(ArnComponents {
+        service: service.into(),
+        resource: resource.into(),
+        resource_name: Some(name.into()),
+        arn_format: ArnFormat::SlashResourceName,
+        ..Default::default()
+    })?)
 }
 
 impl Deref for RootskiLambdaRestApiStack {
