@@ -13,6 +13,7 @@ impl Stack {
     /// the `aws:cdk:availability-zones:fallback` context); concrete ones look up the
     /// `availability-zones` context provider (dummy `dummy1a..c`, reported missing).
     pub fn availability_zones(&self) -> Result<Vec<String>> {
+        self.acknowledge_literal_azs();
         if Token::is_unresolved(&self.account()) || Token::is_unresolved(&self.region()) {
             if let Some(Value::Array(v)) =
                 self.try_get_context("aws:cdk:availability-zones:fallback")
@@ -45,6 +46,20 @@ impl Stack {
                 ),
             )),
         }
+    }
+
+    /// Records, once, that literal AZs in this template are expected (CDK's
+    /// `_silenceLiteralAzWarning`: the stack metadata `aws:cdk:acknowledged-rules`
+    /// that keeps template validation from flagging them, cfn-lint's W3010).
+    fn acknowledge_literal_azs(&self) {
+        const KIND: &str = "aws:cdk:acknowledged-rules";
+        if self.metadata().iter().any(|m| m.kind == KIND) {
+            return;
+        }
+        self.add_metadata(
+            KIND,
+            serde_json::json!({"CloudFormation-Validate::W3010": "Literal AZs in template are the result of accessing stack.availabilityZones, this is expected and safe"}),
+        );
     }
 
     /// Exports `value` under `name` (an output `Export<name>` in this stack) and returns

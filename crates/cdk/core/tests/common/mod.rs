@@ -1,8 +1,8 @@
 //! Shared helpers of the golden tests: compare an assembly we synthesized with the
 //! one aws-cdk-lib 2.276 wrote for the same app (fixtures under `tests/fixtures/`).
 //! Templates must be byte-identical; JSON manifests are compared after dropping only
-//! what we deliberately do not emit (JS creation stack traces, lazy-mapping info,
-//! cfn-lint acknowledgements) — see the crate docs' "Deliberate differences".
+//! what we deliberately do not emit (JS creation stack traces and the `trace` of
+//! metadata entries, lazy-mapping info) — see the crate docs' "Deliberate differences".
 
 #![allow(dead_code)]
 
