@@ -122,7 +122,14 @@ impl NestedStack {
             .timeout
             .as_ref()
             .map(Duration::to_minutes)
-            .transpose()?;
+            .transpose()?
+            .map(|m| {
+                if m.fract() == 0.0 {
+                    json!(m as i64)
+                } else {
+                    json!(m)
+                }
+            });
         let resource = CfnResource::new(
             &holder,
             &format!("{id}.NestedStackResource"),

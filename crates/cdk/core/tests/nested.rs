@@ -238,3 +238,66 @@ fn strength_other_than_strong_is_rejected() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn nested_stack_resource_props_and_asset_metadata() {
+    let out = common::outdir("nested-props");
+    let mut context = serde_json::Map::new();
+    context.insert("aws:cdk:enable-asset-metadata".into(), json!(true));
+    let app = App::new(AppProps {
+        outdir: Some(out.clone()),
+        read_environment: false,
+        context,
+        ..Default::default()
+    })
+    .unwrap();
+    let parent = Stack::new(
+        &app,
+        "P",
+        StackProps {
+            env: Some(cdk::Environment {
+                account: Some("123456789012".into()),
+                region: Some("eu-west-1".into()),
+            }),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let child = NestedStack::new(
+        &parent,
+        "C",
+        NestedStackProps {
+            timeout: Some(cdk::Duration::minutes(5.0)),
+            notification_arns: vec!["arn:aws:sns:eu-west-1:123456789012:t".into()],
+            removal_policy: Some(cdk::RemovalPolicy::Retain),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    CfnResource::new(&child, "B", "AWS::S3::Bucket", Value::Null).unwrap();
+    let assembly = app.synth().unwrap();
+    let res_id = parent
+        .get_logical_id(&child.nested_stack_resource().unwrap())
+        .unwrap();
+    let r = &assembly.stack("P").unwrap().template["Resources"][&res_id];
+    assert_eq!(r["Properties"]["TimeoutInMinutes"], json!(5));
+    assert_eq!(
+        r["Properties"]["NotificationARNs"],
+        json!(["arn:aws:sns:eu-west-1:123456789012:t"])
+    );
+    assert_eq!(r["DeletionPolicy"], json!("Retain"));
+    assert_eq!(r["Metadata"]["aws:asset:property"], json!("TemplateURL"));
+    assert_eq!(
+        r["Metadata"]["aws:asset:path"],
+        json!(child.template_file())
+    );
+    // concrete environment: a literal URL in the parent's region and bootstrap bucket
+    let url = r["Properties"]["TemplateURL"].clone();
+    let url = serde_json::to_string(&url).unwrap();
+    assert!(
+        url.contains("https://s3.eu-west-1.")
+            && url.contains("cdk-hnb659fds-assets-123456789012-eu-west-1"),
+        "{url}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
