@@ -304,7 +304,9 @@ impl Stack {
         if !literal || Token::is_unresolved(&region) {
             return Aws::partition();
         }
-        crate::stack_extras::partition_of_region(&region).to_string()
+        crate::find_fact(&region, "partition")
+            .unwrap_or_else(|| crate::stack_extras::partition_of_region(&region))
+            .to_string()
     }
     /// `AWS::URLSuffix`.
     pub fn url_suffix(&self) -> String {

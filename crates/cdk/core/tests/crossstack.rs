@@ -208,3 +208,33 @@ fn reference_cycles_are_errors_naming_both_stacks() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_nested_consumer_imports_and_its_parent_depends_on_the_producer() {
+    let out = common::outdir("nested-consumer");
+    let app = app(&out);
+    let producer = Stack::new(&app, "Producer", StackProps::default()).unwrap();
+    let b = CfnResource::new(&producer, "Bucket", "AWS::S3::Bucket", Value::Null).unwrap();
+    let parent = Stack::new(&app, "Parent", StackProps::default()).unwrap();
+    let child = cdk::NestedStack::new(&parent, "Child", Default::default()).unwrap();
+    CfnResource::new(
+        &child,
+        "Topic",
+        "AWS::SNS::Topic",
+        json!({"TopicName": b.ref_()}),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    assert_eq!(
+        assembly.manifest["artifacts"]["Parent"]["dependencies"],
+        json!(["Producer", "Parent.assets"])
+    );
+    let text = common::read(&out, &child.template_file());
+    let t: Value = serde_json::from_str(&text).unwrap();
+    let local = cdk::uniqueid::make_unique_id(&["Exports", r#"Output{"Ref":"Bucket"}"#]).unwrap();
+    assert_eq!(
+        t["Resources"]["Topic"]["Properties"]["TopicName"],
+        json!({"Fn::ImportValue": format!("Producer:{local}")})
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
