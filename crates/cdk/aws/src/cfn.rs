@@ -18,13 +18,41 @@ use serde::Serialize;
 
 use crate::error::Error;
 
+/// Required-property checking, recursing into nested property types.
+pub trait Required {
+    /// Appends the dotted names (under `prefix`) of required properties not set.
+    fn missing_into(&self, prefix: &str, out: &mut Vec<String>);
+}
+
+macro_rules! leaf_required {
+    ($($t:ty),*) => {$(
+        impl Required for $t {
+            fn missing_into(&self, _prefix: &str, _out: &mut Vec<String>) {}
+        }
+    )*};
+}
+leaf_required!(String, bool, Number, serde_json::Value, serde_json::Map<String, serde_json::Value>);
+
+impl<T: Required> Required for Vec<T> {
+    fn missing_into(&self, prefix: &str, out: &mut Vec<String>) {
+        for (i, item) in self.iter().enumerate() {
+            item.missing_into(&format!("{prefix}{i}."), out);
+        }
+    }
+}
+
 /// A typed property bag of one CloudFormation resource type.
-pub trait CfnProps: Serialize {
+pub trait CfnProps: Serialize + Required {
     /// The CloudFormation resource type, e.g. `AWS::S3::Bucket`.
     const RESOURCE_TYPE: &'static str;
 
-    /// CloudFormation names of required properties that are not set.
-    fn missing_required(&self) -> Vec<&'static str>;
+    /// Dotted CloudFormation names of required properties that are not set, nested ones
+    /// included (e.g. `Integration.Type`).
+    fn missing_required(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.missing_into("", &mut out);
+        out
+    }
 
     /// Checks required properties and renders the `Properties` object.
     fn render(&self, construct_path: &str) -> Result<serde_json::Value, Error> {
@@ -135,13 +163,25 @@ macro_rules! cfn_props {
                 pub $field: Option<$ty>,
             )*
         }
-    };
-    (@check $self:ident, $missing:ident, req, $cfn:literal, $field:ident) => {
-        if $self.$field.is_none() {
-            $missing.push($cfn);
+
+        impl $crate::cfn::Required for $name {
+            #[allow(unused_variables)]
+            fn missing_into(&self, prefix: &str, out: &mut Vec<String>) {
+                $( cfn_props!(@check self, prefix, out, $kind, $cfn, $field); )*
+            }
         }
     };
-    (@check $self:ident, $missing:ident, opt, $cfn:literal, $field:ident) => {};
+    (@check $self:ident, $prefix:ident, $out:ident, req, $cfn:literal, $field:ident) => {
+        match &$self.$field {
+            None => $out.push(format!("{}{}", $prefix, $cfn)),
+            Some(v) => $crate::cfn::Required::missing_into(v, &format!("{}{}.", $prefix, $cfn), $out),
+        }
+    };
+    (@check $self:ident, $prefix:ident, $out:ident, opt, $cfn:literal, $field:ident) => {
+        if let Some(v) = &$self.$field {
+            $crate::cfn::Required::missing_into(v, &format!("{}{}.", $prefix, $cfn), $out);
+        }
+    };
     (
         $(#[$meta:meta])*
         $name:ident = $rtype:literal {
@@ -152,13 +192,6 @@ macro_rules! cfn_props {
 
         impl $crate::cfn::CfnProps for $name {
             const RESOURCE_TYPE: &'static str = $rtype;
-
-            fn missing_required(&self) -> Vec<&'static str> {
-                #[allow(unused_mut)]
-                let mut missing = Vec::new();
-                $( cfn_props!(@check self, missing, $kind, $cfn, $field); )*
-                missing
-            }
         }
     };
     (
@@ -271,6 +304,37 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(p.render("x").unwrap().to_string(), r#"{"Beta":3}"#);
+    }
+
+    cfn_props! {
+        /// nested test
+        Inner {
+            req "Type" kind: String,
+        }
+    }
+
+    cfn_props! {
+        /// outer test
+        OuterProps = "AWS::Test::Outer" {
+            opt "Inner" inner: Inner,
+            opt "Items" items: Vec<Inner>,
+        }
+    }
+
+    #[test]
+    fn nested_required_properties_are_checked() {
+        let p = OuterProps {
+            inner: Some(Inner::default()),
+            items: Some(vec![
+                Inner {
+                    kind: Some("x".into()),
+                },
+                Inner::default(),
+            ]),
+        };
+        assert_eq!(p.missing_required(), ["Inner.Type", "Items.1.Type"]);
+        let err = p.render("S/Outer").unwrap_err().to_string();
+        assert!(err.contains("Inner.Type, Items.1.Type"), "{err}");
     }
 
     #[test]
