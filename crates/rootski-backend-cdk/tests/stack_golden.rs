@@ -292,3 +292,33 @@ fn environment_comes_from_context_then_defaults() {
         Some("091910621680")
     );
 }
+
+/// `path → construct class` of every node of a `tree.json`.
+fn tree_nodes(node: &Value, out: &mut Vec<(String, String)>) {
+    let path = node.get("path").and_then(Value::as_str).unwrap_or_default();
+    let fqn = node["constructInfo"]["fqn"].as_str().unwrap_or_default();
+    out.push((path.to_string(), fqn.to_string()));
+    if let Some(children) = node.get("children").and_then(Value::as_object) {
+        children.values().for_each(|c| tree_nodes(c, out));
+    }
+}
+
+#[test]
+fn construct_tree_matches_aws_cdk() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = synth_ours(dir.path());
+    let mut mine = Vec::new();
+    tree_nodes(
+        &read_json(&ours.assembly.directory.join("tree.json"))["tree"],
+        &mut mine,
+    );
+    let mut theirs = Vec::new();
+    tree_nodes(
+        &read_json(&Path::new(FIXTURES).join("tree.json"))["tree"],
+        &mut theirs,
+    );
+    assert_eq!(
+        mine, theirs,
+        "construct paths and classes differ from aws-cdk-lib's tree"
+    );
+}

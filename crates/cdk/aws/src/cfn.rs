@@ -108,6 +108,7 @@ impl<P: CfnProps + 'static> Cfn<P> {
             message: e.to_string(),
         })?;
         let resource = CfnResource::new(scope, id, P::RESOURCE_TYPE, initial)?;
+        resource.set_construct_info(&l1_fqn(P::RESOURCE_TYPE));
         let props = Rc::new(RefCell::new(props));
         let (r, p) = (resource.clone(), props.clone());
         resource.add_prepare_hook(move || {
@@ -134,6 +135,15 @@ impl<P: CfnProps + 'static> Cfn<P> {
     pub fn props_mut(&self) -> RefMut<'_, P> {
         self.props.borrow_mut()
     }
+}
+
+/// aws-cdk-lib's class name of an L1 (`AWS::IAM::Policy` → `aws-cdk-lib.aws_iam.CfnPolicy`),
+/// recorded in `tree.json` as CDK does.
+fn l1_fqn(resource_type: &str) -> String {
+    let mut parts = resource_type.split("::").skip(1);
+    let service = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let name = parts.next().unwrap_or_default();
+    format!("aws-cdk-lib.aws_{service}.Cfn{name}")
 }
 
 impl<P: CfnProps + 'static> Deref for Cfn<P> {
@@ -335,6 +345,15 @@ mod tests {
         assert_eq!(p.missing_required(), ["Inner.Type", "Items.1.Type"]);
         let err = p.render("S/Outer").unwrap_err().to_string();
         assert!(err.contains("Inner.Type, Items.1.Type"), "{err}");
+    }
+
+    #[test]
+    fn l1_class_names_follow_aws_cdk_lib() {
+        assert_eq!(l1_fqn("AWS::IAM::Policy"), "aws-cdk-lib.aws_iam.CfnPolicy");
+        assert_eq!(
+            l1_fqn("AWS::ApiGateway::BasePathMapping"),
+            "aws-cdk-lib.aws_apigateway.CfnBasePathMapping"
+        );
     }
 
     #[test]

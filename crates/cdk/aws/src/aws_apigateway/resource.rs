@@ -98,6 +98,9 @@ impl ApiResource {
     /// `ProxyResource`).
     pub fn add_proxy(&self, any_method: bool) -> Result<ApiResource> {
         let proxy = self.add_resource("{proxy+}")?;
+        proxy
+            .construct()
+            .set_construct_info("aws-cdk-lib.aws_apigateway.ProxyResource");
         if any_method {
             if self.state.path == "/" {
                 self.add_method("ANY", None)?;

@@ -97,6 +97,9 @@ impl Code {
         }
         let asset = Construct::new(function, "Code")?;
         asset.set_construct_info("aws-cdk-lib.aws_s3_assets.Asset");
+        // The children CDK's Asset has (staging, imported bucket), for the same tree.
+        Construct::new(&asset, "Stage")?.set_construct_info("aws-cdk-lib.AssetStaging");
+        Construct::new(&asset, "AssetBucket")?.set_construct_info("aws-cdk-lib.aws_s3.BucketBase");
         let packaging = if path.is_dir() {
             FileAssetPackaging::ZipDirectory
         } else {
