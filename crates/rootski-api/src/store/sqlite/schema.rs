@@ -54,6 +54,11 @@ fn configure(conn: &Connection, options: &SqliteOptions) -> rusqlite::Result<()>
     // Let reads come straight from the page cache/mmap: the dataset is ~100 MB.
     conn.pragma_update(None, "mmap_size", 268_435_456_i64)?;
     conn.pragma_update(None, "cache_size", -32_768_i64)?;
+    if !options.durable {
+        // Bulk loads: checkpoint (copy the WAL into the database and fsync it)
+        // every ~64 MB instead of every 4 MB; each checkpoint costs an fsync.
+        conn.pragma_update(None, "wal_autocheckpoint", 16_384_i64)?;
+    }
     Ok(())
 }
 
