@@ -5,6 +5,8 @@
 //!   Gateway → Lambda, custom domain, DNS record, outputs) and `StackOutputs`.
 //! - [`lambda_rest_api::stacks::lambda_code`]: where the function's `bootstrap` comes
 //!   from (the bundling seam).
+//! - [`bundling`]: builds the real `bootstrap` of `rootski-lambda` (cargo build, glibc
+//!   check, reproducible zip) whose asset directory `rootski synth --bundle` uses.
 //! - [`app`]: the app entry — environment from context, synthesis to `cdk.out/`.
 #![warn(missing_docs)]
 
