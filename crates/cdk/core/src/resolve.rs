@@ -266,7 +266,15 @@ fn cross_stack(
         collect.borrow_mut().push(r);
         return Ok(Some(Value::String(String::new())));
     }
-    Ok(None)
+    Err(ctx.err(format!(
+        "stack '{}' uses {{{}[{}]}} of stack '{}', which only becomes a value of this stack \
+         during App::synth (an import, or a nested-stack parameter/output); read the \
+         synthesized template instead of resolving it earlier",
+        current.path(),
+        r.target.path(),
+        r.display_name(),
+        producer.path()
+    )))
 }
 
 fn logical_id(target: &Construct, ctx: &ResolveContext) -> Result<String> {

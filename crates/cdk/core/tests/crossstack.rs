@@ -238,3 +238,20 @@ fn a_nested_consumer_imports_and_its_parent_depends_on_the_producer() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn resolving_a_cross_stack_reference_before_synthesis_says_why() {
+    let out = common::outdir("early");
+    let app = app(&out);
+    let p = Stack::new(&app, "P", StackProps::default()).unwrap();
+    let b = CfnResource::new(&p, "B", "AWS::S3::Bucket", Value::Null).unwrap();
+    let c = Stack::new(&app, "C", StackProps::default()).unwrap();
+    let err = c.resolve(&json!(b.get_att("Arn"))).unwrap_err().to_string();
+    assert!(
+        err.contains("'C'")
+            && err.contains("{P/B[Arn]}")
+            && err.contains("'P'")
+            && err.contains("App::synth"),
+        "{err}"
+    );
+}
