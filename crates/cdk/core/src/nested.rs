@@ -94,6 +94,9 @@ impl NestedStack {
                     region: Some(parent.region()),
                 }),
                 description: props.description.clone(),
+                // same bucket/qualifier as the parent (assets are published by the
+                // top-level stack anyway; this keeps `synthesizer().bucket_name()` true)
+                stack_synthesizer: Some(parent.state().synthesizer.kind.clone()),
                 ..Default::default()
             },
             "aws-cdk-lib.NestedStack",
