@@ -111,7 +111,7 @@ impl NestedStack {
         ));
         let template_url: Rc<RefCell<Option<String>>> = Rc::default();
         let (p, u) = (parameters.clone(), template_url.clone());
-        let notification_arns = (!props.notification_arns.is_empty()).then(|| {
+        let notification_arns: Option<Value> = (!props.notification_arns.is_empty()).then(|| {
             Value::Array(
                 props
                     .notification_arns
@@ -133,6 +133,7 @@ impl NestedStack {
                     json!(m)
                 }
             });
+        let (notification_arns_value, timeout_value) = (notification_arns.clone(), timeout.clone());
         let resource = CfnResource::new(
             &holder,
             &format!("{id}.NestedStackResource"),
@@ -148,7 +149,14 @@ impl NestedStack {
                 "TimeoutInMinutes": timeout,
             }),
         )?;
-        resource.set_construct_info("aws-cdk-lib.aws_cloudformation.CfnStack");
+        resource.set_construct_info("aws-cdk-lib.CfnStack");
+        tree_attributes(
+            &resource,
+            &parameters,
+            &template_url,
+            notification_arns_value,
+            timeout_value,
+        );
         resource.set_tag_format(TagType::Standard, "Tags");
         resource.apply_removal_policy(props.removal_policy.unwrap_or(RemovalPolicy::Destroy));
         *stack.state().nested.borrow_mut() = Some(NestedState {
@@ -178,6 +186,53 @@ pub(crate) fn set_parameter(stack: &Stack, name: &str, value: &str) {
             .borrow_mut()
             .insert(name.to_string(), Value::String(value.to_string()));
     }
+}
+
+/// What aws-cdk-lib's `CfnStack` shows in `tree.json`: type, logical id and its
+/// camelCase props as they are at synthesis.
+fn tree_attributes(
+    resource: &CfnResource,
+    parameters: &Rc<RefCell<Map<String, Value>>>,
+    template_url: &Rc<RefCell<Option<String>>>,
+    notification_arns: Option<Value>,
+    timeout: Option<Value>,
+) {
+    use crate::CfnElement;
+    resource.add_tree_attribute(
+        "aws:cdk:cloudformation:type",
+        json!("AWS::CloudFormation::Stack"),
+    );
+    resource.add_tree_attribute(
+        "aws:cdk:cloudformation:logicalId",
+        json!(resource.logical_id()),
+    );
+    let (r, p, u) = (resource.clone(), parameters.clone(), template_url.clone());
+    resource.add_tree_attribute(
+        "aws:cdk:cloudformation:props",
+        Lazy::any(move || {
+            let mut m = Map::new();
+            if let Some(n) = &notification_arns {
+                m.insert("notificationArns".into(), n.clone());
+            }
+            if !p.borrow().is_empty() {
+                m.insert("parameters".into(), Value::Object(p.borrow().clone()));
+            }
+            if let Some(Value::Array(tags)) = r.rendered_tags() {
+                let camel = tags
+                    .iter()
+                    .map(|t| json!({"key": t["Key"], "value": t["Value"]}))
+                    .collect();
+                m.insert("tags".into(), Value::Array(camel));
+            }
+            if let Some(url) = u.borrow().clone() {
+                m.insert("templateUrl".into(), Value::String(url));
+            }
+            if let Some(t) = &timeout {
+                m.insert("timeoutInMinutes".into(), t.clone());
+            }
+            Value::Object(m)
+        }),
+    );
 }
 
 /// Nested stacks below `root`, deepest first (post-order), as CDK prepares them.

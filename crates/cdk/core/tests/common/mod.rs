@@ -56,6 +56,7 @@ pub fn assert_same_assembly(name: &str, ours: &Path) {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    // tree.json of the new fixtures is compared as JSON (key order included)
     // templates first: a template difference explains any asset-hash difference
     files.sort_by_key(|f| (!f.ends_with(".template.json"), f.clone()));
     for f in files {
