@@ -255,3 +255,47 @@ fn resolving_a_cross_stack_reference_before_synthesis_says_why() {
         "{err}"
     );
 }
+
+#[test]
+fn string_lists_are_exported_joined_and_imported_split() {
+    let out = common::outdir("lists");
+    let app = app(&out);
+    let s = Stack::new(&app, "P", StackProps::default()).unwrap();
+    let zone = CfnResource::new(
+        &s,
+        "Zone",
+        "AWS::Route53::HostedZone",
+        json!({"Name": "x.com"}),
+    )
+    .unwrap();
+    let named = s
+        .export_string_list_value(
+            &zone.get_att_list("NameServers"),
+            ExportValueOptions {
+                name: Some("Ns".into()),
+                description: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        s.resolve(&json!(named)).unwrap(),
+        json!({"Fn::Split": ["||", {"Fn::ImportValue": "Ns"}]})
+    );
+    let auto = s
+        .export_string_list_value(
+            &zone.get_att_list("NameServers"),
+            ExportValueOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        s.resolve(&json!(auto)).unwrap(),
+        json!({"Fn::Split": ["||", {"Fn::ImportValue": "P:ExportsOutputFnGetAttZoneNameServers812F5F3E"}]})
+    );
+    let assembly = app.synth().unwrap();
+    let outputs = &assembly.stack("P").unwrap().template["Outputs"];
+    assert_eq!(
+        outputs["ExportNs"]["Value"],
+        json!({"Fn::Join": ["||", {"Fn::GetAtt": ["Zone", "NameServers"]}]})
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
