@@ -133,3 +133,44 @@ pub fn outdir_arg(name: &str) -> Result<PathBuf, String> {
         _ => Err(format!("usage: {name} <outdir>")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("cdk-stacks-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn two_stacks_cross_through_an_export() {
+        let out = tmp("two");
+        let assembly = two_stacks(&out).unwrap().synth().unwrap();
+        let consumer = assembly.stack("Consumer").unwrap();
+        assert_eq!(
+            consumer.template["Resources"]["BucketArnParameter"]["Properties"]["Value"],
+            json!({"Fn::ImportValue": "Producer:ExportsOutputFnGetAttBucketArn436138FE"})
+        );
+        assert_eq!(
+            assembly.manifest["artifacts"]["Consumer"]["dependencies"][0],
+            json!("Producer")
+        );
+        let _ = std::fs::remove_dir_all(&out);
+    }
+
+    #[test]
+    fn nested_writes_the_child_template_as_an_asset() {
+        let out = tmp("nested");
+        let assembly = nested(&out).unwrap().synth().unwrap();
+        assert_eq!(assembly.stacks.len(), 1);
+        let assets = std::fs::read_to_string(out.join("Parent.assets.json")).unwrap();
+        assert!(assets.contains("Queues Nested Stack Template"), "{assets}");
+        assert!(
+            out.join("ParentQueues0A898044.nested.template.json")
+                .is_file()
+        );
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
