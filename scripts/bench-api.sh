@@ -73,11 +73,21 @@ for i in $(seq 1 600); do
     sleep 0.5
 done
 
-# Request mixes: random word ids over the dataset, search prefixes taken from it.
+# Request mixes: random word ids over the dataset; search prefixes repeated (as
+# typing sends them, served from the 60 s search cache) and distinct (cold).
 WORD_COUNT=60000
-python3 - "$BENCH_DIR" "$WORD_COUNT" <<'PY'
+WORDS_TEXT="$BENCH_DIR/words.txt"
+if command -v zstd >/dev/null 2>&1; then
+    zstd -dc "$ROOT/data/words.jsonl.zst" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    print(json.loads(line)["word"])' >"$WORDS_TEXT"
+else
+    : >"$WORDS_TEXT"   # no zstd: the cold-search run is skipped
+fi
+python3 - "$BENCH_DIR" "$WORD_COUNT" "$WORDS_TEXT" <<'PY'
 import random, sys, urllib.parse
-out, count = sys.argv[1], int(sys.argv[2])
+out, count, words_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 random.seed(7)
 prefixes = ["при", "по", "за", "вы", "на", "об", "ра", "с", "мо", "ко", "пе", "не", "до", "от",
             "у", "из", "про", "под", "пре", "сам", "бе", "ве", "го", "ла", "ме", "тр", "ст", "ч"]
@@ -90,6 +100,13 @@ ids = [random.randint(1, count) for _ in range(2000)]
 lua("search", ["/search/" + urllib.parse.quote(p) for p in prefixes])
 lua("word", ["/word/%d/x" % i for i in ids])
 lua("breakdown", ["/breakdown/%d" % i for i in ids])
+# Distinct prefixes of real words, shuffled: nearly every request misses the
+# search cache, so this run measures the store query and serialization.
+words = [w.strip() for w in open(words_file, encoding="utf-8") if w.strip()]
+cold = sorted({w[:n] for w in words for n in range(2, 8) if len(w) >= n})
+random.shuffle(cold)
+if cold:
+    lua("search_cold", ["/search/" + urllib.parse.quote(p) for p in cold[:300000]])
 PY
 
 clk_tck="$(getconf CLK_TCK)"
@@ -130,6 +147,9 @@ run() {
 : >"$BENCH_DIR/results.txt"
 run "health (baseline)" "$BASE/health"
 run "search (28 prefixes)" "$BASE/" -s "$BENCH_DIR/search.lua"
+if [ -s "$BENCH_DIR/search_cold.lua" ]; then
+    run "search (distinct prefixes)" "$BASE/" -s "$BENCH_DIR/search_cold.lua"
+fi
 run "word (random ids)" "$BASE/" -s "$BENCH_DIR/word.lua"
 run "breakdown (random ids)" "$BASE/" -s "$BENCH_DIR/breakdown.lua"
 run "morphemes.json (identity)" "$BASE/morpheme/morphemes.json"
@@ -143,4 +163,4 @@ awk 'NR == 1 { base_rps = $(NF-3); base_cpu = $NF; next }
      { name = $1; for (i = 2; i <= NF - 4; i++) name = name " " $i;
        printf "  %-28s %6.2fx req/s  %6.2fx CPU/req\n", name, $(NF-3) / base_rps, (base_cpu > 0 ? $NF / base_cpu : 0) }' \
     "$BENCH_DIR/results.txt"
-echo "(machine: $(nproc) cores; wrk ${WRK_THREADS} thread(s), ${CONNECTIONS} connections, ${SECONDS_PER_RUN}s per route)"
+echo "(machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk ${WRK_THREADS} thread(s), ${CONNECTIONS} connections, ${SECONDS_PER_RUN}s per route)"

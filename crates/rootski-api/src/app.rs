@@ -235,6 +235,5 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    // Give the log a moment to show why we stop before connections drain.
-    tokio::time::sleep(Duration::from_millis(10)).await;
+    tracing::info!("shutdown requested; finishing in-flight requests");
 }
