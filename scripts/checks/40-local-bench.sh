@@ -65,7 +65,8 @@ def rss(pid):
 bootstraps = []
 for pid in filter(str.isdigit, os.listdir("/proc")):
     try:
-        if staged in open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace"):
+        if (open(f"/proc/{pid}/comm").read().strip() == "bootstrap"
+                and staged in open(f"/proc/{pid}/cmdline", "rb").read().decode(errors="replace")):
             bootstraps.append(rss(pid))
     except OSError:
         pass
