@@ -17,10 +17,17 @@ cargo build --quiet --locked --bin rootski
 rootski=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/rootski
 if [ -x /usr/bin/time ]; then
     # A figure, not an assertion: synthesis time and peak memory (debug build, no bundling).
-    /usr/bin/time -f "rootski synth: %e s wall, %M KB peak RSS" "$rootski" synth --output "$work/cdk.out"
-else
-    "$rootski" synth --output "$work/cdk.out"
+    /usr/bin/time -o "$work/time.txt" -f "rootski synth --no-bundle: %e s wall, %M KB peak RSS" \
+        "$rootski" synth --no-bundle --output "$work/cdk.out.nobundle" 2>/dev/null
+    cat "$work/time.txt"
 fi
+# The assembly that is checked is the deployable one: the real bootstrap is bundled
+# (a release build of rootski-lambda, reused when unchanged).
+"$rootski" synth --output "$work/cdk.out"
+grep -q '"Handler": "bootstrap"' "$work/cdk.out/Rootski-Lambda-REST-API-Stack.template.json"
+asset=$(ls -d "$work"/cdk.out/asset.*/ | head -1)
+python3 -c 'import sys; sys.exit(open(sys.argv[1], "rb").read(4) != b"\x7fELF")' "$asset/bootstrap" ||
+    { echo "the staged bootstrap is not the real ELF binary" >&2; exit 1; }
 template="$work/cdk.out/Rootski-Lambda-REST-API-Stack.template.json"
 test -s "$template"
 

@@ -9,6 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use std::io::IsTerminal;
+
 use rootski_backend_cdk::app::{self, AppConfig};
 use rootski_backend_cdk::lambda_rest_api::stacks::lambda_rest_api::RootskiLambdaRestApiProps;
 use serde_json::{Map, Value};
@@ -30,14 +32,16 @@ pub struct Args {
     /// current directory that has a cdk.json, else the bundled copies].
     #[arg(long, env = "ROOTSKI__APP_DIR", value_name = "DIR")]
     app_dir: Option<PathBuf>,
-    /// Directory (or zip) holding the Lambda `bootstrap` [default: a placeholder,
-    /// or the real bundle with --bundle].
+    /// Directory (or zip) holding a ready Lambda `bootstrap` [default: bundle
+    /// rootski-lambda now].
     #[arg(long, env = "ROOTSKI__CODE_ASSET", value_name = "PATH")]
     code_asset: Option<PathBuf>,
-    /// Build the real `bootstrap` (cargo build of rootski-lambda, glibc check) in the
-    /// workspace of the app directory and use it as the function code.
-    #[arg(long, env = "ROOTSKI__BUNDLE", conflicts_with = "code_asset")]
-    bundle: bool,
+    /// Skip bundling: stage a placeholder `bootstrap` instead of building rootski-lambda
+    /// (fast; the assembly is then not deployable). By default synthesis bundles the
+    /// real `bootstrap` (cargo release build, glibc check, reproducible zip), as CDK
+    /// bundles assets, unless the stack is excluded by `aws:cdk:bundling-stacks`.
+    #[arg(long, env = "ROOTSKI__NO_BUNDLE", conflicts_with = "code_asset")]
+    no_bundle: bool,
 }
 
 /// Runs `rootski synth`.
@@ -56,19 +60,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let (key, value) = split_context_arg(arg)?;
         context.insert(key, parse_context_value(&value));
     }
-    let code_asset = match (args.code_asset, args.bundle) {
-        (Some(p), _) => Some(p),
-        (None, true) => {
-            let root = app_dir.clone().context(
-                "--bundle needs the workspace: run inside the repository (a directory with cdk.json) or pass --app-dir",
-            )?;
-            let mut options = rootski_backend_cdk::bundling::BundleOptions::for_workspace(&root);
-            options.progress = true;
-            let bundle = rootski_backend_cdk::bundling::bundle_bootstrap(&options)?;
-            Some(bundle.asset_dir)
+    let bundle = match (&args.code_asset, args.no_bundle, &app_dir) {
+        (None, false, Some(root)) => {
+            let mut options = rootski_backend_cdk::bundling::BundleOptions::for_workspace(root);
+            options.progress = std::io::stderr().is_terminal();
+            Some(options)
         }
-        (None, false) => None,
+        (None, false, None) => bail!(
+            "bundling needs the rootski workspace: run inside the repository (a directory with cdk.json), pass --app-dir, or --no-bundle for a placeholder bootstrap"
+        ),
+        _ => None,
     };
+    if args.no_bundle {
+        eprintln!(
+            "warning: --no-bundle: the function code is a placeholder bootstrap; do not deploy this assembly"
+        );
+    }
     let config = AppConfig {
         outdir: outdir.clone(),
         context,
@@ -76,7 +83,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         default_region: std::env::var("CDK_DEFAULT_REGION").ok(),
         path_metadata: true,
         stack_props: RootskiLambdaRestApiProps {
-            code_asset,
+            code_asset: args.code_asset,
+            bundle,
             ..Default::default()
         },
     };

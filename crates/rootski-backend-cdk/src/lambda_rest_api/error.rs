@@ -21,6 +21,9 @@ pub enum Error {
         /// Environment variable fallback.
         env_var: &'static str,
     },
+    /// Building the Lambda `bootstrap` (bundling) failed.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundling::BundleError),
     /// The Lambda code could not be staged.
     #[error("staging the Lambda code in {path}: {source}")]
     CodeStaging {

@@ -24,6 +24,7 @@ use cdk_aws::aws_route53_targets::ApiGateway;
 use cdk_aws::aws_s3::{Bucket, BucketProps};
 
 use super::lambda_code::lambda_code_asset;
+use crate::bundling::{BundleOptions, bundle_bootstrap};
 use crate::lambda_rest_api::error::Result;
 
 /// The API's public domain.
@@ -76,10 +77,14 @@ pub struct RootskiLambdaRestApiProps {
     /// Environment of the function, in order; the cache bucket name is appended as
     /// `ROOTSKI__OBJECT_CACHE_BUCKET_NAME`.
     pub environment: Vec<(String, String)>,
-    /// Directory (or zip) holding `bootstrap`; `None` stages it with
-    /// [`lambda_code_asset`] under `staging_root`.
+    /// Directory (or zip) holding a ready `bootstrap`; when set, nothing is built.
     pub code_asset: Option<PathBuf>,
-    /// Where [`lambda_code_asset`] stages the code when `code_asset` is `None`.
+    /// How to build `bootstrap` when `code_asset` is `None`: the bundling of
+    /// `rootski-lambda` runs during synthesis, as CDK's asset bundling does, unless the
+    /// stack is excluded by the `aws:cdk:bundling-stacks` context (`bundling_required`).
+    pub bundle: Option<BundleOptions>,
+    /// Where [`lambda_code_asset`] stages the placeholder used when bundling is
+    /// skipped (no `bundle` options, or the stack is not selected for bundling).
     pub staging_root: PathBuf,
 }
 
@@ -99,6 +104,7 @@ impl Default for RootskiLambdaRestApiProps {
                 ("ROOTSKI__STATIC_ASSETS_DIR".into(), "/tmp".into()),
             ],
             code_asset: None,
+            bundle: None,
             staging_root: std::env::temp_dir().join("rootski-cdk-staging"),
         }
     }
@@ -208,8 +214,10 @@ impl RootskiLambdaRestApiStack {
     /// and permissions (cache bucket read/write, DynamoDB `rootski*` tables, SSM
     /// `rootski*` parameters, VPC access).
     ///
-    /// The code is the directory [`RootskiLambdaRestApiProps::code_asset`] or, when
-    /// unset, what [`lambda_code_asset`] stages — the seam where bundling plugs in.
+    /// The code is the directory [`RootskiLambdaRestApiProps::code_asset`]; else the
+    /// `bootstrap` built by bundling (`RootskiLambdaRestApiProps::bundle`) when the
+    /// stack requires bundling; else a placeholder staged by [`lambda_code_asset`]
+    /// (CDK likewise stages a dummy asset for stacks excluded from bundling).
     pub fn make_fast_api_function(
         stack: &Stack,
         props: &RootskiLambdaRestApiProps,
@@ -224,9 +232,12 @@ impl RootskiLambdaRestApiStack {
             },
         )?;
 
-        let code_dir = match &props.code_asset {
-            Some(p) => p.clone(),
-            None => lambda_code_asset(&props.staging_root)?,
+        let code_dir = match (&props.code_asset, &props.bundle) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(options)) if stack.bundling_required() => {
+                bundle_bootstrap(options)?.asset_dir
+            }
+            (None, _) => lambda_code_asset(&props.staging_root)?,
         };
         let mut function_props = FunctionProps::new(
             Runtime::PROVIDED_AL2023,
