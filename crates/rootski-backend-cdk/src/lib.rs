@@ -5,11 +5,13 @@
 //!   Gateway → Lambda, custom domain, DNS record, outputs) and `StackOutputs`.
 //! - [`lambda_rest_api::stacks::lambda_code`]: where the function's `bootstrap` comes
 //!   from (the bundling seam).
+//! - [`dynamo_table::stacks::dynamo_table`]: `RootskiDynamoStack`, the DynamoDB table.
 //! - [`app`]: the app entry — environment from context, synthesis to `cdk.out/`.
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod bundling;
+pub mod dynamo_table;
 pub mod lambda_rest_api;
 
 pub use lambda_rest_api::error::{Error, Result};

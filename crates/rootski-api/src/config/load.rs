@@ -18,6 +18,7 @@ const KNOWN_SETTINGS: &[&str] = &[
     "static_assets_dir",
     "object_cache_bucket_name",
     "dynamo_table_name",
+    "dynamo_endpoint_url",
     "domain",
     "s3_static_site_origin",
     "extra_allowed_cors_origins",
@@ -121,6 +122,7 @@ pub(super) fn from_lookup(
     if let Some(v) = sources.get("dynamo_table_name", parse::text)? {
         settings.dynamo_table_name = v;
     }
+    settings.dynamo_endpoint_url = sources.get("dynamo_endpoint_url", parse::origin)?;
     if let Some(v) = sources.get("domain", parse::domain)? {
         settings.domain = v;
     }
