@@ -503,17 +503,18 @@ macro_rules! conformance_suite {
             );
         }
     };
-    (@tests [$(#[$attr:meta])*] $make:expr; $($check:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            $(#[$attr])*
-            async fn $check() {
-                let Some((store, _guard)) = $make else {
-                    return;
-                };
-                super::$check(store).await;
-            }
-        )*
+    (@tests $attrs:tt $make:expr; $($check:ident),* $(,)?) => {
+        $( conformance_suite!(@one $attrs $make; $check); )*
+    };
+    (@one [$(#[$attr:meta])*] $make:expr; $check:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        $(#[$attr])*
+        async fn $check() {
+            let Some((store, _guard)) = $make else {
+                return;
+            };
+            super::$check(store).await;
+        }
     };
 }
 
