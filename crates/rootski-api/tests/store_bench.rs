@@ -133,7 +133,7 @@ async fn store_throughput_on_the_bundled_dataset() {
                     .iter()
                     .filter_map(|x| x.morpheme_family_id)
                     .collect();
-                assert_eq!(s.get_families(&ids).await.unwrap().len() <= ids.len(), true);
+                assert!(s.get_families(&ids).await.unwrap().len() <= ids.len());
             }
         }
     })
