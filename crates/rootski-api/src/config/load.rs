@@ -268,6 +268,23 @@ mod tests {
     }
 
     #[test]
+    fn dynamo_endpoint_is_an_origin_and_names_its_variable_when_wrong() {
+        let settings = Settings::from_lookup(lookup(&[(
+            "ROOTSKI__DYNAMO_ENDPOINT_URL",
+            "http://127.0.0.1:5000/",
+        )]))
+        .unwrap();
+        assert_eq!(
+            settings.dynamo_endpoint_url.as_deref(),
+            Some("http://127.0.0.1:5000")
+        );
+        let err = Settings::from_lookup(lookup(&[("ROOTSKI__DYNAMO_ENDPOINT_URL", "localhost")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ROOTSKI__DYNAMO_ENDPOINT_URL"), "{err}");
+    }
+
+    #[test]
     fn environment_values_are_parsed() {
         let settings = Settings::from_lookup(lookup(&[
             ("ROOTSKI__PORT", "8080"),
