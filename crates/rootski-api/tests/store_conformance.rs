@@ -2,7 +2,11 @@
 //!
 //! Each check is an `async fn(Arc<dyn Store>)` that starts from an empty store.
 //! `conformance_suite!` turns the list of checks into `#[tokio::test]`s for one
-//! backend; the DynamoDB store adds one more invocation of it.
+//! backend. Backends: SQLite (two read modes) and, with the `dynamodb` feature,
+//! DynamoDB on the server named by `ROOTSKI_TEST_DYNAMO_ENDPOINT` (a fresh table
+//! per test). The DynamoDB tests are `#[ignore]`d with the reason, so a plain
+//! `cargo test` reports them as skipped; `scripts/checks/60-dynamodb.sh` starts
+//! moto and runs them with `--ignored`.
 
 use rootski_api::domain::{
     Breakdown, BreakdownItem, BreakdownKind, Declensions, FamilyMember, Morpheme, MorphemeFamily,
@@ -478,10 +482,10 @@ async fn check_corrupt_items_are_errors_not_panics(store: Arc<dyn Store>) {
 }
 
 macro_rules! conformance_suite {
-    ($backend:ident, $make:expr) => {
+    ($(#[$attr:meta])* $backend:ident, $make:expr) => {
         mod $backend {
             use super::*;
-            conformance_suite!(@tests $make;
+            conformance_suite!(@tests [$(#[$attr])*] $make;
                 check_word_round_trip,
                 check_search_orders_by_utf8_bytes_and_limits,
                 check_breakdown_kinds_and_gsi2,
@@ -499,14 +503,18 @@ macro_rules! conformance_suite {
             );
         }
     };
-    (@tests $make:expr; $($check:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $check() {
-                let (store, _guard) = $make;
-                super::$check(store).await;
-            }
-        )*
+    (@tests $attrs:tt $make:expr; $($check:ident),* $(,)?) => {
+        $( conformance_suite!(@one $attrs $make; $check); )*
+    };
+    (@one [$(#[$attr:meta])*] $make:expr; $check:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        $(#[$attr])*
+        async fn $check() {
+            let Some((store, _guard)) = $make else {
+                return;
+            };
+            super::$check(store).await;
+        }
     };
 }
 
@@ -517,7 +525,7 @@ fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     (Arc::new(store), dir)
 }
 
-conformance_suite!(sqlite, fresh_sqlite());
+conformance_suite!(sqlite, Some(fresh_sqlite()));
 
 /// The same store with reads on tokio's blocking pool.
 fn fresh_sqlite_blocking_reads() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -530,7 +538,17 @@ fn fresh_sqlite_blocking_reads() -> (Arc<dyn Store>, tempfile::TempDir) {
     (Arc::new(store), dir)
 }
 
-conformance_suite!(sqlite_blocking_reads, fresh_sqlite_blocking_reads());
+conformance_suite!(sqlite_blocking_reads, Some(fresh_sqlite_blocking_reads()));
+
+#[cfg(feature = "dynamodb")]
+mod dynamo_support;
+
+#[cfg(feature = "dynamodb")]
+conformance_suite!(
+    #[ignore = "needs a DynamoDB-compatible server: run scripts/checks/60-dynamodb.sh"]
+    dynamodb,
+    Some(dynamo_support::fresh_store().await)
+);
 
 #[tokio::test]
 async fn sqlite_store_keeps_everything_across_reopen() {

@@ -1,5 +1,6 @@
-//! The CDK app: builds `Rootski-Lambda-REST-API-Stack` in the environment given by
-//! context (or the `CDK_DEFAULT_*` values the caller passes) and synthesizes it.
+//! The CDK app: builds `Rootski-Lambda-REST-API-Stack` and `Rootski-Dynamo-Stack` (the
+//! table) in the environment given by context (or the `CDK_DEFAULT_*` values the
+//! caller passes) and synthesizes them.
 //!
 //! Environment precedence: context `rootski:account` / `rootski:region` (pinned in the
 //! bundled `cdk.json`, as the original app pinned them) over the `CDK_DEFAULT_ACCOUNT`
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use cdk::{App, AppProps, CloudAssembly, Environment, MissingContext, StackProps};
 use serde_json::{Map, Value};
 
+use crate::dynamo_table::stacks::dynamo_table::{RootskiDynamoProps, RootskiDynamoStack};
 use crate::lambda_rest_api::error::{Error, Result};
 use crate::lambda_rest_api::stacks::lambda_rest_api::{
     RootskiLambdaRestApiProps, RootskiLambdaRestApiStack,
@@ -17,6 +19,8 @@ use crate::lambda_rest_api::stacks::lambda_rest_api::{
 
 /// The stack's construct id, artifact id and stack name.
 pub const STACK_ID: &str = "Rootski-Lambda-REST-API-Stack";
+/// The table stack's construct id, artifact id and stack name.
+pub const DYNAMO_STACK_ID: &str = "Rootski-Dynamo-Stack";
 /// Context key of the target account.
 pub const ACCOUNT_CONTEXT_KEY: &str = "rootski:account";
 /// Context key of the target region.
@@ -89,7 +93,19 @@ pub fn build(config: &AppConfig) -> Result<(App, RootskiLambdaRestApiStack)> {
         env: Some(environment(config)?),
         ..props.stack
     };
+    let env = props.stack.env.clone();
     let stack = RootskiLambdaRestApiStack::new(&app, STACK_ID, props)?;
+    RootskiDynamoStack::new(
+        &app,
+        DYNAMO_STACK_ID,
+        RootskiDynamoProps {
+            stack: StackProps {
+                env,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )?;
     Ok((app, stack))
 }
 

@@ -6,12 +6,14 @@
 //! - [`lambda_rest_api::stacks::lambda_code`]: where the function's `bootstrap` comes
 //!   from (the bundling seam).
 //! - [`bundling`]: builds the real `bootstrap` of `rootski-lambda` (cargo build, glibc
-//!   check, reproducible zip) whose asset directory `rootski synth --bundle` uses.
+//!   check, reproducible zip) whose asset directory synthesis uses.
+//! - [`dynamo_table::stacks::dynamo_table`]: `RootskiDynamoStack`, the DynamoDB table.
 //! - [`app`]: the app entry — environment from context, synthesis to `cdk.out/`.
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod bundling;
+pub mod dynamo_table;
 pub mod lambda_rest_api;
 
 pub use lambda_rest_api::error::{Error, Result};

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rootski_api::auth::Jwks;
 use rootski_api::config::StoreKind;
+use rootski_api::store::dynamo::{DynamoOptions, DynamoStore};
 use rootski_api::store::{SqliteStore, Store};
 use rootski_api::{AppState, Settings};
 
@@ -22,11 +23,15 @@ pub async fn build(settings: Settings) -> Result<axum::Router, String> {
             })?)
         }
         StoreKind::Dynamodb => {
-            return Err(
-                "ROOTSKI__STORE=dynamodb: this bootstrap is built without a DynamoDB \
-                        store; set ROOTSKI__STORE=embedded and ROOTSKI__DB to a seeded SQLite file"
-                    .to_owned(),
-            );
+            // Built once per container: the client and its connections are reused
+            // by every invocation this instance serves.
+            let options = DynamoOptions::from_settings(&settings);
+            Arc::new(DynamoStore::connect(&options).await.map_err(|err| {
+                format!(
+                    "cannot set up the DynamoDB store for table {} (ROOTSKI__DYNAMO_TABLE_NAME): {err}",
+                    options.table_name
+                )
+            })?)
         }
     };
     let jwks = Jwks::from_settings(&settings)

@@ -17,6 +17,7 @@
 
 pub mod aws_apigateway;
 pub mod aws_certificatemanager;
+pub mod aws_dynamodb;
 pub mod aws_iam;
 pub mod aws_lambda;
 pub mod aws_route53;

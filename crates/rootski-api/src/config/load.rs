@@ -18,6 +18,7 @@ const KNOWN_SETTINGS: &[&str] = &[
     "static_assets_dir",
     "object_cache_bucket_name",
     "dynamo_table_name",
+    "dynamo_endpoint_url",
     "domain",
     "s3_static_site_origin",
     "extra_allowed_cors_origins",
@@ -121,6 +122,7 @@ pub(super) fn from_lookup(
     if let Some(v) = sources.get("dynamo_table_name", parse::text)? {
         settings.dynamo_table_name = v;
     }
+    settings.dynamo_endpoint_url = sources.get("dynamo_endpoint_url", parse::origin)?;
     if let Some(v) = sources.get("domain", parse::domain)? {
         settings.domain = v;
     }
@@ -263,6 +265,23 @@ mod tests {
         assert_eq!(settings, Settings::default());
         assert_eq!(settings.port, 3333);
         assert_eq!(settings.dynamo_table_name, "rootski-table");
+    }
+
+    #[test]
+    fn dynamo_endpoint_is_an_origin_and_names_its_variable_when_wrong() {
+        let settings = Settings::from_lookup(lookup(&[(
+            "ROOTSKI__DYNAMO_ENDPOINT_URL",
+            "http://127.0.0.1:5000/",
+        )]))
+        .unwrap();
+        assert_eq!(
+            settings.dynamo_endpoint_url.as_deref(),
+            Some("http://127.0.0.1:5000")
+        );
+        let err = Settings::from_lookup(lookup(&[("ROOTSKI__DYNAMO_ENDPOINT_URL", "localhost")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ROOTSKI__DYNAMO_ENDPOINT_URL"), "{err}");
     }
 
     #[test]

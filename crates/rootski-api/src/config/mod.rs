@@ -117,6 +117,9 @@ pub struct Settings {
     pub object_cache_bucket_name: Option<String>,
     /// `ROOTSKI__DYNAMO_TABLE_NAME`, default `rootski-table`.
     pub dynamo_table_name: String,
+    /// `ROOTSKI__DYNAMO_ENDPOINT_URL`: a DynamoDB-compatible endpoint (moto, DynamoDB
+    /// Local) instead of AWS's; unset → the SDK's own choice (`AWS_ENDPOINT_URL`, else AWS).
+    pub dynamo_endpoint_url: Option<String>,
     /// `ROOTSKI__DOMAIN`, default `www.rootski.io`: `https://<domain>` is a CORS origin.
     pub domain: String,
     /// `ROOTSKI__S3_STATIC_SITE_ORIGIN`: the static-site origin allowed by CORS.
@@ -157,6 +160,7 @@ impl Default for Settings {
             static_assets_dir: None,
             object_cache_bucket_name: None,
             dynamo_table_name: "rootski-table".to_owned(),
+            dynamo_endpoint_url: None,
             domain: DEFAULT_DOMAIN.to_owned(),
             s3_static_site_origin: DEFAULT_S3_STATIC_SITE_ORIGIN.to_owned(),
             extra_allowed_cors_origins: Vec::new(),

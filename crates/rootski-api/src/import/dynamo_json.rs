@@ -84,7 +84,9 @@ pub fn looks_typed(item: &Map<String, Value>) -> bool {
     matches!(item.get("pk"), Some(Value::Object(m)) if m.contains_key("S"))
 }
 
-fn number(text: &str) -> Result<Value, String> {
+/// A DynamoDB `N` value as plain JSON (integer, float, or the text when JSON
+/// cannot hold it exactly). Shared with the DynamoDB store.
+pub fn number(text: &str) -> Result<Value, String> {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
         return Ok(Value::Number(i.into()));

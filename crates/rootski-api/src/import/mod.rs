@@ -18,7 +18,7 @@ mod seed;
 mod source;
 
 pub use dataset::{api_morpheme_type, inference_date};
-pub use dynamo_json::{attribute_to_plain, item_to_plain};
+pub use dynamo_json::{attribute_to_plain, item_to_plain, number as dynamo_number_to_plain};
 pub use error::{ImportError, LineError, Location};
 pub use seed::{DatasetFiles, SEEDED_DATASET_META, SeedOutcome, ensure_seeded};
 #[cfg(feature = "bundled-dataset")]

@@ -35,6 +35,15 @@ pub enum StoreError {
     /// The blocking worker running the query died or was cancelled.
     #[error("store worker failed: {0}")]
     Worker(String),
+    /// A DynamoDB call failed after the SDK's retries (throttling, network,
+    /// service errors), or DynamoDB kept returning unprocessed items.
+    #[error("DynamoDB {operation} failed: {reason}")]
+    Dynamo {
+        /// The API call (`GetItem`, `Query`, ...).
+        operation: &'static str,
+        /// The SDK's error with its whole cause chain.
+        reason: String,
+    },
     /// The backend is not available in this build or configuration.
     #[error("{0}")]
     Unavailable(String),

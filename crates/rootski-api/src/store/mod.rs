@@ -10,6 +10,8 @@
 //! (the HTTP layer answers 503) or a stored item is unreadable.
 
 pub mod codec;
+#[cfg(feature = "dynamodb")]
+pub mod dynamo;
 mod error;
 pub mod item;
 pub mod keys;

@@ -1,11 +1,19 @@
 //! Shared harness of the HTTP tests: a real server on `127.0.0.1:0` over a fresh
 //! embedded store holding the fixture dataset (`fixture.rs`), and tokens signed with
 //! the test-only keys in `tests/fixtures/http/`.
+//!
+//! With `ROOTSKI__STORE=dynamodb` (and the `dynamodb` feature) the same tests run
+//! over a fresh DynamoDB table on `ROOTSKI_TEST_DYNAMO_ENDPOINT` instead
+//! (`scripts/checks/60-dynamodb.sh`).
 
 #![allow(dead_code)]
 
 pub mod fixture;
 pub mod tokens;
+
+#[cfg(feature = "dynamodb")]
+#[path = "../dynamo_support/mod.rs"]
+pub mod dynamo_support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +45,28 @@ pub fn fixture_path(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Whether `ROOTSKI__STORE` asks the tests to run over DynamoDB.
+pub fn wants_dynamodb() -> bool {
+    std::env::var("ROOTSKI__STORE").is_ok_and(|v| v.eq_ignore_ascii_case("dynamodb"))
+}
+
+/// The store under test: a fresh DynamoDB table or a fresh embedded store.
+async fn test_store(dir: &tempfile::TempDir) -> Arc<dyn Store> {
+    if wants_dynamodb() {
+        #[cfg(feature = "dynamodb")]
+        return Arc::new(dynamo_support::fresh_dynamo().await);
+        #[cfg(not(feature = "dynamodb"))]
+        panic!("ROOTSKI__STORE=dynamodb needs `cargo test --features dynamodb`");
+    }
+    let db = dir.path().join("rootski.sqlite3");
+    Arc::new(
+        tokio::task::spawn_blocking(move || SqliteStore::open(db))
+            .await
+            .expect("open task")
+            .expect("open store"),
+    )
+}
+
 /// A running server and what tests need to talk to it.
 pub struct TestServer {
     /// `http://127.0.0.1:<port>`.
@@ -61,13 +91,7 @@ impl TestServer {
     /// Like [`TestServer::start`], letting the test adjust the settings first.
     pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("rootski.sqlite3");
-        let store: Arc<dyn Store> = Arc::new(
-            tokio::task::spawn_blocking(move || SqliteStore::open(db))
-                .await
-                .expect("open task")
-                .expect("open store"),
-        );
+        let store = test_store(&dir).await;
         fixture::load(store.as_ref()).await;
 
         let static_dir = dir.path().join("static");

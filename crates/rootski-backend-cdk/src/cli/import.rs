@@ -8,8 +8,10 @@
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rootski_api::import::{self, ImportError, ImportOptions, Progress, Source};
-use rootski_api::store::{SqliteOptions, SqliteStore};
+use rootski_api::store::dynamo::{DynamoOptions, DynamoStore, ensure_table};
+use rootski_api::store::{SqliteOptions, SqliteStore, Store};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::Mutex;
 
 /// How many skipped records are listed before the rest are only counted.
@@ -20,7 +22,7 @@ const ERRORS_SHOWN: usize = 20;
 pub enum StoreArg {
     /// The embedded SQLite store (the file given by --db).
     Embedded,
-    /// A DynamoDB table (not available yet).
+    /// A DynamoDB table (--table; region and credentials from the AWS environment).
     Dynamodb,
 }
 
@@ -47,6 +49,21 @@ pub struct Args {
         default_value = "rootski.sqlite3"
     )]
     pub db: PathBuf,
+    /// DynamoDB table to import into (with --store dynamodb).
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "ROOTSKI__DYNAMO_TABLE_NAME",
+        default_value = "rootski-table"
+    )]
+    pub table: String,
+    /// DynamoDB-compatible endpoint (moto, DynamoDB Local) instead of AWS.
+    #[arg(long, value_name = "URL", env = "ROOTSKI__DYNAMO_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// Create the DynamoDB table (keys and indexes as the table stack) if it is
+    /// missing; for local emulators; deployed tables come from Rootski-Dynamo-Stack.
+    #[arg(long)]
+    pub create_table: bool,
     /// Fail without writing anything if any record is bad (default: skip bad records).
     #[arg(long, env = "ROOTSKI__STRICT")]
     pub strict: bool,
@@ -64,25 +81,11 @@ pub struct Args {
 
 /// Runs `rootski import`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.store == StoreArg::Dynamodb {
-        anyhow::bail!(
-            "--store dynamodb is not available yet: import into the embedded store \
-             (--store embedded --db PATH) for now"
-        );
-    }
     let sources = args
         .files
         .iter()
         .map(|path| Source::open(path))
         .collect::<Result<Vec<_>, _>>()?;
-    // An import is re-runnable (idempotent, resumable), so it need not fsync
-    // every batch: a crash loses at most the last batches, which --resume redoes.
-    let sqlite_options = SqliteOptions {
-        durable: false,
-        ..SqliteOptions::default()
-    };
-    let store = SqliteStore::open_with(&args.db, sqlite_options)
-        .with_context(|| format!("cannot open the store (--db {})", args.db.display()))?;
     let options = ImportOptions {
         strict: args.strict,
         resume: args.resume,
@@ -93,17 +96,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let (store, target) = runtime.block_on(open_store(&args))?;
     let bar = ProgressReporter::new();
-    let result = runtime.block_on(import::import(&store, sources, &options, &|p| bar.show(p)));
+    let result = runtime.block_on(import::import(store.as_ref(), sources, &options, &|p| {
+        bar.show(p)
+    }));
     bar.finish();
     match result {
         Ok(report) => {
             print_skipped(&report.errors);
             eprintln!(
-                "imported {} item(s) into {} ({} written now, {} already committed by an earlier run, \
+                "imported {} item(s) into {target} ({} written now, {} already committed by an earlier run, \
                  {} inferred breakdown(s) kept back by reviewed ones); {} bad record(s) skipped",
                 report.items,
-                args.db.display(),
                 report.written,
                 report.resumed,
                 report.kept_human_breakdowns,
@@ -121,6 +126,36 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Err(err @ ImportError::Store { .. }) => Err(anyhow::Error::new(err)
             .context("the import stopped; run it again with --resume to finish")),
         Err(err) => Err(err.into()),
+    }
+}
+
+/// The store to import into and how to name it in messages.
+async fn open_store(args: &Args) -> anyhow::Result<(Arc<dyn Store>, String)> {
+    match args.store {
+        StoreArg::Embedded => {
+            // An import is re-runnable (idempotent, resumable), so it need not fsync
+            // every batch: a crash loses at most the last batches, which --resume redoes.
+            let sqlite_options = SqliteOptions {
+                durable: false,
+                ..SqliteOptions::default()
+            };
+            let store = SqliteStore::open_with(&args.db, sqlite_options)
+                .with_context(|| format!("cannot open the store (--db {})", args.db.display()))?;
+            Ok((Arc::new(store), args.db.display().to_string()))
+        }
+        StoreArg::Dynamodb => {
+            // Writes go out as BatchWriteItem calls of 25 items, a few in flight at
+            // once, unprocessed items retried; --resume skips committed batches.
+            let mut options = DynamoOptions::new(args.table.clone());
+            options.endpoint_url = args.endpoint_url.clone();
+            let store = DynamoStore::connect(&options)
+                .await
+                .context("cannot set up the DynamoDB client (set AWS_REGION and credentials)")?;
+            if args.create_table && ensure_table(store.client(), store.table()).await? {
+                eprintln!("created DynamoDB table {}", store.table());
+            }
+            Ok((Arc::new(store), format!("DynamoDB table {}", args.table)))
+        }
     }
 }
 
@@ -261,10 +296,10 @@ mod tests {
 
     #[test]
     fn dynamodb_and_missing_files_fail_with_the_fix() {
-        let err = run(args(&["--store", "dynamodb", "x.jsonl"]))
+        let err = run(args(&["--store", "dynamodb", "/nonexistent/x.jsonl"]))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("not available yet"), "{err}");
+        assert!(err.contains("/nonexistent/x.jsonl"), "{err}");
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("x.sqlite3").display().to_string();
         let err = run(args(&["--db", &db, "/nonexistent/file.jsonl"]))

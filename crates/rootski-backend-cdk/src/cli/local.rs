@@ -2,7 +2,9 @@
 //!
 //! 1. bundles the Lambda `bootstrap` (release build, glibc check, reproducible zip);
 //! 2. synthesizes the stack into `cdk.out/` with that bundle as the function's code;
-//! 3. seeds the embedded store with the bundled open dataset (embedded store only);
+//! 3. seeds the embedded store with the bundled open dataset (embedded store only),
+//!    or with `--store dynamodb` and `ROOTSKI__DYNAMO_ENDPOINT_URL` (a local emulator)
+//!    creates the table if missing (load data with `rootski import --store dynamodb`);
 //! 4. serves the synthesized API Gateway REST API with `cdk-toolkit`'s local runner:
 //!    every request goes gateway → Lambda Runtime API → a real `bootstrap` process
 //!    with the template's environment and timeout, so what runs is what deploys.
@@ -19,6 +21,7 @@ use anyhow::{Context, bail};
 use cdk_toolkit::assembly::CloudAssembly;
 use cdk_toolkit::local::{LocalApi, LocalOptions, LocalStack, PseudoParameters};
 use rootski_api::import::{SeedOutcome, open_seeded_store};
+use rootski_api::store::dynamo::{DynamoOptions, DynamoStore, ensure_table};
 use rootski_backend_cdk::app::{self, AppConfig, STACK_ID};
 use rootski_backend_cdk::bundling::{BundleOptions, bundle_bootstrap};
 use rootski_backend_cdk::lambda_rest_api::stacks::lambda_rest_api::RootskiLambdaRestApiProps;
@@ -154,6 +157,17 @@ async fn serve(args: &Args, output: &Path) -> anyhow::Result<()> {
         overrides.insert("ROOTSKI__STORE".into(), "embedded".into());
         overrides.insert("ROOTSKI__DB".into(), db.display().to_string());
     } else {
+        if std::env::var_os("ROOTSKI__DYNAMO_ENDPOINT_URL").is_some() {
+            // A local emulator starts empty: create the table as the table stack
+            // defines it (nothing happens if it exists).
+            let settings = rootski_api::Settings::from_env_and_file()?;
+            let store = DynamoStore::connect(&DynamoOptions::from_settings(&settings))
+                .await
+                .context("cannot set up the DynamoDB client (set AWS_REGION and credentials)")?;
+            if ensure_table(store.client(), store.table()).await? {
+                eprintln!("created DynamoDB table {}", store.table());
+            }
+        }
         overrides.insert("ROOTSKI__STORE".into(), "dynamodb".into());
     }
 

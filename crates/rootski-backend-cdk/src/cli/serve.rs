@@ -1,4 +1,4 @@
-//! `rootski serve`: the API on a TCP port, over the embedded store.
+//! `rootski serve`: the API on a TCP port, over the embedded or the DynamoDB store.
 //!
 //! Settings come from `ROOTSKI__*` variables and the optional YAML file
 //! (`rootski_api::Settings`); the flags here override them. On a fresh clone the
@@ -14,6 +14,7 @@ use rootski_api::auth::Jwks;
 use rootski_api::config::StoreKind;
 use rootski_api::import::{Progress, SeedOutcome, open_seeded_store};
 use rootski_api::store::Store;
+use rootski_api::store::dynamo::{DynamoOptions, DynamoStore};
 use rootski_api::{AppState, Settings, router, serve, shutdown_signal};
 
 /// Every variable `rootski serve` reads, shown under `--help`.
@@ -26,6 +27,9 @@ names are case-insensitive):
   ROOTSKI__STORE                      embedded | dynamodb [default: embedded]
   ROOTSKI__DB                         embedded store file [default: rootski.sqlite3]
   ROOTSKI__DYNAMO_TABLE_NAME          DynamoDB table [default: rootski-table]
+  ROOTSKI__DYNAMO_ENDPOINT_URL        DynamoDB-compatible endpoint (moto, DynamoDB Local) instead of AWS
+  AWS_REGION, AWS_ACCESS_KEY_ID, ...  region and credentials of the DynamoDB store (SDK default chain;
+                                      AWS_ENDPOINT_URL is honoured too)
   ROOTSKI__ENVIRONMENT                dev | prod (prod logs JSON lines) [default: dev]
   ROOTSKI__LOG_LEVEL                  error | warning | info | debug | trace [default: info]
   ROOTSKI__COGNITO_AWS_REGION         user pool region (part of the trusted token issuer)
@@ -171,9 +175,17 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
             }
             Ok(Arc::new(store))
         }
-        StoreKind::Dynamodb => anyhow::bail!(
-            "the DynamoDB store is not available in this build; use --store embedded (or ROOTSKI__STORE=embedded)"
-        ),
+        StoreKind::Dynamodb => {
+            let options = DynamoOptions::from_settings(settings);
+            let store = DynamoStore::connect(&options).await.with_context(|| {
+                format!(
+                    "cannot set up the DynamoDB client for table {} (ROOTSKI__DYNAMO_TABLE_NAME)",
+                    options.table_name
+                )
+            })?;
+            eprintln!("serving from DynamoDB table {}", store.table());
+            Ok(Arc::new(store))
+        }
     }
 }
 

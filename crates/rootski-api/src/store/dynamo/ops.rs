@@ -1,0 +1,243 @@
+//! The DynamoDB calls the store is made of: paginated Query and Scan, BatchGetItem
+//! and BatchWriteItem with their own retries of unprocessed entries.
+//!
+//! The SDK retries whole calls (throttling, 5xx, timeouts) in standard mode; a
+//! batch call that *succeeds* but hands back `UnprocessedKeys` / `UnprocessedItems`
+//! (DynamoDB's partial throttling) is retried here with exponential backoff,
+//! bounded, as AWS recommends.
+
+use super::super::{Item, StoreError};
+use super::convert::{AttributeMap, from_attributes, key_map, key_of, to_attributes};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, WriteRequest};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// Most keys one BatchGetItem may ask for.
+pub const BATCH_GET_MAX: usize = 100;
+/// Most items one BatchWriteItem may write.
+pub const BATCH_WRITE_MAX: usize = 25;
+/// Rounds of retrying unprocessed batch entries before giving up.
+const UNPROCESSED_ROUNDS: u32 = 8;
+
+/// Maps an SDK error to the store error, with the whole cause chain (the HTTP
+/// layer logs it and answers 503).
+pub fn sdk_error<E: std::error::Error>(operation: &'static str, err: E) -> StoreError {
+    StoreError::Dynamo {
+        operation,
+        reason: DisplayErrorContext(err).to_string(),
+    }
+}
+
+/// Backoff before retry round `round` (1-based): 25 ms doubling, capped at 1.6 s.
+fn backoff(round: u32) -> Duration {
+    Duration::from_millis(25u64 << round.min(6))
+}
+
+/// A key-condition query: what to match, on the table or an index.
+pub struct QuerySpec<'a> {
+    /// `None` for the table, else the index name.
+    pub index: Option<&'a str>,
+    /// Key condition expression (`pk = :pk AND begins_with(sk, :p)`).
+    pub condition: &'a str,
+    /// Values of the expression's placeholders.
+    pub values: Vec<(&'a str, String)>,
+    /// Most items to return (pages are fetched until reached); `None` → all.
+    pub limit: Option<usize>,
+}
+
+/// Runs a query, following `LastEvaluatedKey` until the limit or the end.
+pub async fn query(
+    client: &Client,
+    table: &str,
+    spec: QuerySpec<'_>,
+) -> Result<Vec<Item>, StoreError> {
+    let mut out = Vec::new();
+    let mut start: Option<AttributeMap> = None;
+    loop {
+        let remaining = spec.limit.map(|l| l.saturating_sub(out.len()));
+        if remaining == Some(0) {
+            break;
+        }
+        let mut request = client
+            .query()
+            .table_name(table)
+            .key_condition_expression(spec.condition)
+            .set_index_name(spec.index.map(str::to_owned))
+            .set_exclusive_start_key(start.take());
+        for (name, value) in &spec.values {
+            request = request.expression_attribute_values(
+                *name,
+                aws_sdk_dynamodb::types::AttributeValue::S(value.clone()),
+            );
+        }
+        if let Some(n) = remaining {
+            request = request.limit(i32::try_from(n).unwrap_or(i32::MAX));
+        }
+        let page = request.send().await.map_err(|e| sdk_error("Query", e))?;
+        for attrs in page.items() {
+            out.push(from_attributes(attrs)?);
+        }
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Scans the whole table (optionally filtered on a pk prefix), every page.
+pub async fn scan(
+    client: &Client,
+    table: &str,
+    pk_prefix: Option<&str>,
+) -> Result<Vec<Item>, StoreError> {
+    let mut out = Vec::new();
+    let mut start: Option<AttributeMap> = None;
+    loop {
+        let mut request = client
+            .scan()
+            .table_name(table)
+            .set_exclusive_start_key(start.take());
+        if let Some(prefix) = pk_prefix {
+            request = request
+                .filter_expression("begins_with(pk, :p)")
+                .expression_attribute_values(
+                    ":p",
+                    aws_sdk_dynamodb::types::AttributeValue::S(prefix.to_owned()),
+                );
+        }
+        let page = request.send().await.map_err(|e| sdk_error("Scan", e))?;
+        for attrs in page.items() {
+            out.push(from_attributes(attrs)?);
+        }
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Reads items at `keys` with BatchGetItem (chunks of 100, unprocessed keys
+/// retried with backoff). Returns the found items by key; duplicates are fine.
+pub async fn batch_get(
+    client: &Client,
+    table: &str,
+    keys: &[(String, String)],
+) -> Result<HashMap<(String, String), Item>, StoreError> {
+    let mut unique: Vec<&(String, String)> = keys.iter().collect();
+    unique.sort();
+    unique.dedup();
+    let mut found = HashMap::new();
+    for chunk in unique.chunks(BATCH_GET_MAX) {
+        let mut pending: Vec<AttributeMap> = chunk.iter().map(|(pk, sk)| key_map(pk, sk)).collect();
+        let mut round = 0;
+        while !pending.is_empty() {
+            if round > 0 {
+                if round > UNPROCESSED_ROUNDS {
+                    return Err(StoreError::Dynamo {
+                        operation: "BatchGetItem",
+                        reason: format!(
+                            "{} keys still unprocessed after {UNPROCESSED_ROUNDS} retries (table throttled)",
+                            pending.len()
+                        ),
+                    });
+                }
+                tokio::time::sleep(backoff(round)).await;
+            }
+            round += 1;
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .build()
+                .map_err(|e| sdk_error("BatchGetItem", e))?;
+            let response = client
+                .batch_get_item()
+                .request_items(table, request)
+                .send()
+                .await
+                .map_err(|e| sdk_error("BatchGetItem", e))?;
+            if let Some(items) = response.responses.as_ref().and_then(|r| r.get(table)) {
+                for attrs in items {
+                    if let Some(key) = key_of(attrs) {
+                        found.insert(key, from_attributes(attrs)?);
+                    }
+                }
+            }
+            if let Some(unprocessed) = response.unprocessed_keys.and_then(|mut u| u.remove(table)) {
+                pending = unprocessed.keys;
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// BatchWriteItem calls in flight at once during a bulk write.
+pub const WRITE_CONCURRENCY: usize = 4;
+
+/// Writes items with BatchWriteItem: chunks of 25, up to [`WRITE_CONCURRENCY`]
+/// chunks in flight, unprocessed items retried with backoff. Not atomic across
+/// chunks (re-running a failed write completes it). Returns the items written.
+pub async fn batch_write(
+    client: &Client,
+    table: &str,
+    items: &[Item],
+) -> Result<usize, StoreError> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for chunk in items.chunks(BATCH_WRITE_MAX) {
+        let mut requests: Vec<WriteRequest> = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            let put = PutRequest::builder()
+                .set_item(Some(to_attributes(item)))
+                .build()
+                .map_err(|e| sdk_error("BatchWriteItem", e))?;
+            requests.push(WriteRequest::builder().put_request(put).build());
+        }
+        if tasks.len() >= WRITE_CONCURRENCY
+            && let Some(done) = tasks.join_next().await
+        {
+            done.map_err(|e| StoreError::Worker(e.to_string()))??;
+        }
+        let (client, table) = (client.clone(), table.to_owned());
+        tasks.spawn(async move { write_chunk(&client, &table, requests).await });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.map_err(|e| StoreError::Worker(e.to_string()))??;
+    }
+    Ok(items.len())
+}
+
+/// One BatchWriteItem chunk, retrying its unprocessed items.
+async fn write_chunk(
+    client: &Client,
+    table: &str,
+    mut pending: Vec<WriteRequest>,
+) -> Result<(), StoreError> {
+    let mut round = 0;
+    while !pending.is_empty() {
+        if round > 0 {
+            if round > UNPROCESSED_ROUNDS {
+                return Err(StoreError::Dynamo {
+                    operation: "BatchWriteItem",
+                    reason: format!(
+                        "{} items still unprocessed after {UNPROCESSED_ROUNDS} retries (table throttled)",
+                        pending.len()
+                    ),
+                });
+            }
+            tokio::time::sleep(backoff(round)).await;
+        }
+        round += 1;
+        let response = client
+            .batch_write_item()
+            .request_items(table, std::mem::take(&mut pending))
+            .send()
+            .await
+            .map_err(|e| sdk_error("BatchWriteItem", e))?;
+        if let Some(unprocessed) = response.unprocessed_items.and_then(|mut u| u.remove(table)) {
+            pending = unprocessed;
+        }
+    }
+    Ok(())
+}

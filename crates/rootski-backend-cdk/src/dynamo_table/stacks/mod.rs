@@ -1,0 +1,3 @@
+//! The stacks of the DynamoDB table app.
+
+pub mod dynamo_table;
