@@ -4,6 +4,7 @@
 //! service clients.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use crate::error::{Result, ToolkitError};
@@ -117,13 +118,18 @@ impl Aws {
     }
 }
 
-/// Maps any SDK error into the crate error, keeping the service's message.
+/// Maps any SDK error into the crate error: the service's code and message when it
+/// sent one, else the SDK's full context (connection errors, credentials, ...).
 pub(crate) fn aws_error<E>(what: impl Into<String>, err: E) -> ToolkitError
 where
-    E: std::error::Error + 'static,
+    E: std::error::Error + ProvideErrorMetadata + 'static,
 {
+    let message = match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        _ => aws_sdk_cloudformation::error::DisplayErrorContext(&err).to_string(),
+    };
     ToolkitError::Aws {
         what: what.into(),
-        message: aws_sdk_cloudformation::error::DisplayErrorContext(&err).to_string(),
+        message,
     }
 }

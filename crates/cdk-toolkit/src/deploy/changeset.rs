@@ -117,7 +117,11 @@ pub async fn deploy_stack(
                 .map_err(|e| aws_error(format!("deleting {name}"), e))?;
             follow(cfn, &id, seen, 0, options.polling, ui).await?;
             existing = None;
-        } else if status.ends_with("_IN_PROGRESS") && status != "REVIEW_IN_PROGRESS" {
+        } else if status == "REVIEW_IN_PROGRESS" {
+            // Left by a change set that was never executed: it holds no resources.
+            discard_review_stack(cfn, name, options.polling, ui).await?;
+            existing = None;
+        } else if status.ends_with("_IN_PROGRESS") {
             return Err(ToolkitError::Deploy(format!(
                 "{name}: stack is busy ({status}); wait until it finishes and try again"
             )));
@@ -139,12 +143,23 @@ pub async fn deploy_stack(
 
     // Create the change set.
     let body = serde_json::to_string(&template).map_err(|e| ToolkitError::Deploy(e.to_string()))?;
-    let _ = cfn
-        .delete_change_set()
-        .stack_name(name)
-        .change_set_name(CHANGE_SET_NAME)
-        .send()
-        .await;
+    if !creating
+        && cfn
+            .describe_change_set()
+            .stack_name(name)
+            .change_set_name(CHANGE_SET_NAME)
+            .send()
+            .await
+            .is_ok()
+    {
+        // A left-over change set of an earlier run (e.g. --no-execute).
+        cfn.delete_change_set()
+            .stack_name(name)
+            .change_set_name(CHANGE_SET_NAME)
+            .send()
+            .await
+            .map_err(|e| aws_error(format!("deleting the old change set of {name}"), e))?;
+    }
     let mut req = cfn
         .create_change_set()
         .stack_name(name)
@@ -235,6 +250,15 @@ pub async fn deploy_stack(
         if !ui.confirm(&format!(
             "{why}. Do you wish to deploy these changes (y/n)?"
         )) {
+            let _ = cfn
+                .delete_change_set()
+                .stack_name(name)
+                .change_set_name(CHANGE_SET_NAME)
+                .send()
+                .await;
+            if creating {
+                discard_review_stack(cfn, name, options.polling, ui).await?;
+            }
             return Err(ToolkitError::Deploy(format!(
                 "{name}: deployment not approved. Answer y at the prompt, or pass \
                  `--require-approval never` when nobody can answer (CI)."
@@ -307,6 +331,44 @@ pub async fn deploy_stack(
     Ok(DeployOutcome::Deployed { status, outputs })
 }
 
+/// Deletes a stack that only exists for an unexecuted change set.
+async fn discard_review_stack(
+    cfn: &Client,
+    name: &str,
+    polling: Polling,
+    ui: &mut dyn Ui,
+) -> Result<()> {
+    let Some(stack) = describe_stack(cfn, name).await? else {
+        return Ok(());
+    };
+    if status_of(&stack) != "REVIEW_IN_PROGRESS" {
+        return Ok(());
+    }
+    let id = stack.stack_id().unwrap_or(name).to_string();
+    cfn.delete_stack()
+        .stack_name(&id)
+        .send()
+        .await
+        .map_err(|e| aws_error(format!("deleting the unexecuted stack {name}"), e))?;
+    let started = Instant::now();
+    while let Some(s) = describe_stack(cfn, &id).await? {
+        if status_of(&s) == "DELETE_COMPLETE" {
+            break;
+        }
+        if started.elapsed() > polling.timeout {
+            return Err(ToolkitError::Deploy(format!(
+                "{name}: the unexecuted stack is still being deleted after {:?}",
+                polling.timeout
+            )));
+        }
+        tokio::time::sleep(polling.interval).await;
+    }
+    ui.line(&format!(
+        "{name}: removed the stack left by an unexecuted change set"
+    ));
+    Ok(())
+}
+
 fn status_of(stack: &Stack) -> String {
     stack
         .stack_status()
@@ -377,9 +439,8 @@ async fn wait_for_change_set(
             .map_err(|e| aws_error(format!("describing the change set of {name}"), e))?;
         match out.status() {
             Some(ChangeSetStatus::CreateComplete) => {
-                if out.changes().is_empty() {
-                    return Ok(None);
-                }
+                // Empty `Changes` can still change outputs: only a FAILED change set
+                // with the "no changes" reason is a no-op (as in the CDK CLI).
                 let changes = out
                     .changes()
                     .iter()
@@ -448,21 +509,63 @@ pub async fn deployed_template(cfn: &Client, name: &str) -> Result<Value> {
     }
 }
 
-/// Stacks importing `export` (`ListImports`; none when it is not imported).
+/// Stacks importing `export`: `ListImports`, or — where the endpoint does not
+/// implement it (some emulators answer with a bare HTTP 500) — a scan of the
+/// deployed templates for `Fn::ImportValue` of that name.
 pub async fn importers_of(cfn: &Client, export: &str) -> Result<Vec<String>> {
     match cfn.list_imports().export_name(export).send().await {
         Ok(out) => Ok(out.imports().to_vec()),
-        Err(e)
-            if e.as_service_error()
-                .and_then(|s| s.message())
-                .is_some_and(|m| m.contains("not imported")) =>
-        {
-            Ok(Vec::new())
-        }
-        Err(e) => Err(aws_error(
+        Err(e) if e.message().is_some_and(|m| m.contains("not imported")) => Ok(Vec::new()),
+        Err(e) if e.code().is_some() => Err(aws_error(
             format!("listing the imports of export {export}"),
             e,
         )),
+        Err(_) => scan_importers(cfn, export).await,
+    }
+}
+
+async fn scan_importers(cfn: &Client, export: &str) -> Result<Vec<String>> {
+    let mut importers = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = cfn
+            .describe_stacks()
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| aws_error("listing stacks", e))?;
+        for stack in out.stacks() {
+            let status = status_of(stack);
+            let Some(name) = stack.stack_name() else {
+                continue;
+            };
+            if status == "DELETE_COMPLETE" || status == "REVIEW_IN_PROGRESS" {
+                continue;
+            }
+            let template = deployed_template(cfn, stack.stack_id().unwrap_or(name)).await?;
+            if imports(&template, export) {
+                importers.push(name.to_string());
+            }
+        }
+        token = out.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    importers.sort();
+    importers.dedup();
+    Ok(importers)
+}
+
+/// The template contains `{"Fn::ImportValue": export}`.
+fn imports(template: &Value, export: &str) -> bool {
+    match template {
+        Value::Object(m) => {
+            m.get("Fn::ImportValue").and_then(Value::as_str) == Some(export)
+                || m.values().any(|v| imports(v, export))
+        }
+        Value::Array(a) => a.iter().any(|v| imports(v, export)),
+        _ => false,
     }
 }
 
