@@ -258,7 +258,9 @@ fn flow_app(outdir: &Path, code: &Path, v2: bool) -> CloudAssembly {
 fn code_dir(dir: &Path) -> std::path::PathBuf {
     let code = dir.join("code");
     std::fs::create_dir_all(&code).expect("mkdir");
-    std::fs::write(code.join("bootstrap"), "#!/bin/sh\necho hi\n").expect("write");
+    // Unique per run, so the first deploy always uploads it.
+    let script = format!("#!/bin/sh\necho {}\n", suffix());
+    std::fs::write(code.join("bootstrap"), script).expect("write");
     code
 }
 

@@ -196,16 +196,20 @@ pub async fn deploy_stack(
     for (k, v) in &deployment.tags {
         req = req.tags(Tag::builder().key(k).value(v).build());
     }
-    req.send()
+    let created = req
+        .send()
         .await
         .map_err(|e| aws_error(format!("creating the change set of {name}"), e))?;
+    // The ARN from here on: a change-set name is only unique within its stack.
+    let change_set_id = created.id().unwrap_or(CHANGE_SET_NAME).to_string();
+    let change_set = change_set_id.as_str();
 
-    let described = wait_for_change_set(cfn, name, options).await?;
+    let described = wait_for_change_set(cfn, name, change_set, options).await?;
     let Some(described) = described else {
         let _ = cfn
             .delete_change_set()
             .stack_name(name)
-            .change_set_name(CHANGE_SET_NAME)
+            .change_set_name(change_set)
             .send()
             .await;
         ui.line(&format!(" ✅  {name} (no changes)"));
@@ -253,7 +257,7 @@ pub async fn deploy_stack(
             let _ = cfn
                 .delete_change_set()
                 .stack_name(name)
-                .change_set_name(CHANGE_SET_NAME)
+                .change_set_name(change_set)
                 .send()
                 .await;
             if creating {
@@ -280,7 +284,7 @@ pub async fn deploy_stack(
     if let Err(e) = cfn
         .execute_change_set()
         .stack_name(name)
-        .change_set_name(CHANGE_SET_NAME)
+        .change_set_name(change_set)
         .send()
         .await
     {
@@ -426,6 +430,7 @@ pub(crate) fn failed(
 async fn wait_for_change_set(
     cfn: &Client,
     name: &str,
+    change_set: &str,
     options: &DeployOptions,
 ) -> Result<Option<Vec<(String, String, String, String)>>> {
     let started = Instant::now();
@@ -433,7 +438,7 @@ async fn wait_for_change_set(
         let out = cfn
             .describe_change_set()
             .stack_name(name)
-            .change_set_name(CHANGE_SET_NAME)
+            .change_set_name(change_set)
             .send()
             .await
             .map_err(|e| aws_error(format!("describing the change set of {name}"), e))?;

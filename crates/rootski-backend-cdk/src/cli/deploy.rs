@@ -32,6 +32,7 @@ impl From<Approval> for RequireApproval {
 
 /// Arguments of `rootski deploy`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// Stacks to deploy (artifact ids or stack names) [default: all].
     stacks: Vec<String>,

@@ -11,6 +11,7 @@ use super::synth;
 
 /// Arguments of `rootski destroy`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// Stacks to destroy (artifact ids or stack names) [default: all].
     stacks: Vec<String>,

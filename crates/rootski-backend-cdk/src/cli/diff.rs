@@ -10,6 +10,7 @@ use super::synth;
 
 /// Arguments of `rootski diff`.
 #[derive(Debug, clap::Args)]
+#[group(skip)]
 pub struct Args {
     /// Stacks to compare (artifact ids or stack names) [default: all].
     stacks: Vec<String>,
