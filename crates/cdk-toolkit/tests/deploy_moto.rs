@@ -379,11 +379,7 @@ async fn bootstrap_publish_deploy_update_noop_diff_destroy() {
         .collect();
     assert_eq!(
         statuses,
-        vec![
-            "UPDATE_COMPLETE",
-            "NoChanges",
-            "UPDATE_COMPLETE"
-        ]
+        vec!["UPDATE_COMPLETE", "NoChanges", "UPDATE_COMPLETE"]
     );
 
     // Destroy everything.

@@ -2,25 +2,22 @@
 //! treat an empty one as "no changes", show it, ask for approval when it widens IAM
 //! or replaces resources, execute, follow the events, report outputs — or the failed
 //! resources and the rollback result.
-//!
-//! Export safety: an export the deployed stack has, that the new template drops and
-//! that another stack still imports (`ListImports`), is kept in the template with its
-//! deployed value (and a warning) — what `export_value` does by hand in the CDK.
+//! Export safety (see [`super::exports`]) runs before the change set is created.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use aws_sdk_cloudformation::Client;
-use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::types::{
     Capability, ChangeSetStatus, ChangeSetType, Parameter, Replacement as CfnReplacement, Stack,
     Tag,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Ui;
 use super::aws::aws_error;
 use super::events::{Failure, Polling, describe_stack, follow, known_event_ids, outputs_of};
+use super::exports::{deployed_template, keep_imported_exports};
 use crate::diff::{diff_templates, render};
 use crate::error::{Result, ToolkitError};
 
@@ -489,133 +486,6 @@ async fn wait_for_change_set(
         }
         tokio::time::sleep(options.polling.interval).await;
     }
-}
-
-/// The deployed template as JSON (`Value::Null` when there is none).
-pub async fn deployed_template(cfn: &Client, name: &str) -> Result<Value> {
-    match cfn.get_template().stack_name(name).send().await {
-        Ok(out) => {
-            let body = out.template_body().unwrap_or("{}");
-            serde_json::from_str(body).map_err(|e| {
-                ToolkitError::Deploy(format!(
-                    "the deployed template of {name} is not JSON ({e}); YAML templates \
-                     deployed by other tools cannot be diffed"
-                ))
-            })
-        }
-        Err(e)
-            if e.as_service_error()
-                .and_then(|s| s.message())
-                .is_some_and(|m| m.contains("does not exist")) =>
-        {
-            Ok(Value::Null)
-        }
-        Err(e) => Err(aws_error(format!("getting the template of {name}"), e)),
-    }
-}
-
-/// Stacks importing `export`: `ListImports`, or — where the endpoint does not
-/// implement it (some emulators answer with a bare HTTP 500) — a scan of the
-/// deployed templates for `Fn::ImportValue` of that name.
-pub async fn importers_of(cfn: &Client, export: &str) -> Result<Vec<String>> {
-    match cfn.list_imports().export_name(export).send().await {
-        Ok(out) => Ok(out.imports().to_vec()),
-        Err(e) if e.message().is_some_and(|m| m.contains("not imported")) => Ok(Vec::new()),
-        Err(e) if e.code().is_some() => Err(aws_error(
-            format!("listing the imports of export {export}"),
-            e,
-        )),
-        Err(_) => scan_importers(cfn, export).await,
-    }
-}
-
-async fn scan_importers(cfn: &Client, export: &str) -> Result<Vec<String>> {
-    let mut importers = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = cfn
-            .describe_stacks()
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|e| aws_error("listing stacks", e))?;
-        for stack in out.stacks() {
-            let status = status_of(stack);
-            let Some(name) = stack.stack_name() else {
-                continue;
-            };
-            if status == "DELETE_COMPLETE" || status == "REVIEW_IN_PROGRESS" {
-                continue;
-            }
-            let template = deployed_template(cfn, stack.stack_id().unwrap_or(name)).await?;
-            if imports(&template, export) {
-                importers.push(name.to_string());
-            }
-        }
-        token = out.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
-        }
-    }
-    importers.sort();
-    importers.dedup();
-    Ok(importers)
-}
-
-/// The template contains `{"Fn::ImportValue": export}`.
-fn imports(template: &Value, export: &str) -> bool {
-    match template {
-        Value::Object(m) => {
-            m.get("Fn::ImportValue").and_then(Value::as_str) == Some(export)
-                || m.values().any(|v| imports(v, export))
-        }
-        Value::Array(a) => a.iter().any(|v| imports(v, export)),
-        _ => false,
-    }
-}
-
-/// Adds back exports the new template drops while another stack imports them.
-async fn keep_imported_exports(
-    cfn: &Client,
-    stack: &Stack,
-    template: &mut Value,
-    ui: &mut dyn Ui,
-) -> Result<()> {
-    let new_exports: Vec<String> = template
-        .get("Outputs")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(_, o)| o.pointer("/Export/Name").and_then(Value::as_str))
-        .map(str::to_owned)
-        .collect();
-    for (key, value, export) in outputs_of(stack) {
-        let Some(export) = export else { continue };
-        if new_exports.contains(&export) {
-            continue;
-        }
-        let importers = importers_of(cfn, &export).await?;
-        if importers.is_empty() {
-            continue;
-        }
-        ui.line(&format!(
-            "⚠️  export {export} is removed from the template but still imported by {}; \
-             keeping it with its deployed value. Remove the import first, then deploy again \
-             to drop it (or keep it on purpose with export_value).",
-            importers.join(", ")
-        ));
-        let outputs = template
-            .as_object_mut()
-            .map(|t| t.entry("Outputs").or_insert_with(|| json!({})));
-        if let Some(Value::Object(outputs)) = outputs {
-            let mut id = key.clone();
-            while outputs.contains_key(&id) {
-                id.push('K');
-            }
-            outputs.insert(id, json!({"Value": value, "Export": {"Name": export}}));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

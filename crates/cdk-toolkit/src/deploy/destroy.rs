@@ -5,8 +5,8 @@ use aws_sdk_cloudformation::Client;
 
 use super::Ui;
 use super::aws::aws_error;
-use super::changeset::importers_of;
 use super::events::{Polling, describe_stack, follow, known_event_ids, outputs_of};
+use super::exports::importers_of;
 use crate::error::{Result, ToolkitError};
 
 /// How a destroy ended.

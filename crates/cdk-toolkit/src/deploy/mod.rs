@@ -9,6 +9,7 @@
 //! - [`publish`]: file assets and templates to the bootstrap bucket;
 //! - [`changeset`]: change-set deployment with approval and export safety;
 //! - [`events`]: following stack events to a terminal status;
+//! - [`exports`]: importers of exports and export safety;
 //! - [`destroy`], [`bootstrap`], [`context`] (missing-context lookups);
 //! - [`toolkit`]: the per-assembly commands the CLI calls.
 //!
@@ -23,6 +24,7 @@ pub mod changeset;
 pub mod context;
 pub mod destroy;
 pub mod events;
+pub mod exports;
 pub mod publish;
 pub mod stacks;
 pub mod toolkit;

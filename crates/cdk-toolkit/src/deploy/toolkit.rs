@@ -4,11 +4,10 @@
 
 use super::Ui;
 use super::aws::Aws;
-use super::changeset::{
-    DeployOptions, DeployOutcome, StackDeployment, deploy_stack, deployed_template,
-};
+use super::changeset::{DeployOptions, DeployOutcome, StackDeployment, deploy_stack};
 use super::destroy::{DestroyOutcome, destroy_stack};
 use super::events::Polling;
+use super::exports::deployed_template;
 use super::publish::{Target, publish_manifest};
 use super::stacks::{DeployableStack, deployment_order};
 use crate::assembly::CloudAssembly;
