@@ -621,3 +621,57 @@ async fn hosted_zone_lookups_use_route53() {
         .expect_err("absent");
     assert!(err.to_string().contains("cdk.context.json"), "{err}");
 }
+
+/// (Termination protection is set with UpdateTerminationProtection after the deploy,
+/// as the CDK CLI does; moto does not implement that call, so only tags are checked.)
+#[tokio::test(flavor = "multi_thread")]
+async fn stack_tags_come_from_the_assembly() {
+    let Some(aws) = moto(REGION).await else {
+        return;
+    };
+    ensure_bootstrapped(&aws).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = new_app(dir.path());
+    let name = format!("Tagged-{}", suffix());
+    let st = Stack::new(
+        &app,
+        &name,
+        StackProps {
+            tags: [("project".to_string(), "rootski".to_string())].into(),
+            ..Default::default()
+        },
+    )
+    .expect("stack");
+    CfnResource::new(&st, "B", "AWS::S3::Bucket", json!(null)).expect("bucket");
+    app.synth().expect("synth");
+    let assembly = CloudAssembly::load(dir.path()).expect("assembly");
+    let mut ui = Recorder::answering(true);
+    toolkit::deploy(
+        &aws,
+        &assembly,
+        &[],
+        &options(RequireApproval::Never),
+        &mut ui,
+    )
+    .await
+    .expect("deploy");
+    let cfn = aws.cloudformation(REGION);
+    let described = cfn
+        .describe_stacks()
+        .stack_name(&name)
+        .send()
+        .await
+        .expect("describe");
+    let stack = described.stacks().first().expect("stack");
+    assert!(
+        stack
+            .tags()
+            .iter()
+            .any(|t| t.key() == Some("project") && t.value() == Some("rootski")),
+        "{:?}",
+        stack.tags()
+    );
+    toolkit::destroy(&aws, &assembly, &[], true, fast(), &mut ui)
+        .await
+        .expect("destroy");
+}

@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 use cdk_toolkit::deploy::Ui;
 use cdk_toolkit::deploy::aws::{Aws, AwsSettings};
 use cdk_toolkit::deploy::context::{MissingLookup, merge_context_file, resolve};
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use super::synth::{self, SynthRun};
 
