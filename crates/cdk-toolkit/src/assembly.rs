@@ -49,6 +49,16 @@ impl CloudAssembly {
         })
     }
 
+    /// The parsed `manifest.json`.
+    pub fn manifest(&self) -> &Value {
+        &self.manifest
+    }
+
+    /// One artifact of the manifest by id.
+    pub fn artifact(&self, id: &str) -> Option<&Value> {
+        self.manifest.get("artifacts").and_then(|a| a.get(id))
+    }
+
     /// The assembly directory.
     pub fn dir(&self) -> &Path {
         &self.dir

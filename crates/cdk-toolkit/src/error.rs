@@ -37,6 +37,17 @@ pub enum ToolkitError {
     /// Preparing or starting the function failed.
     #[error("{0}")]
     Function(String),
+    /// An AWS API call failed (deploy feature).
+    #[error("{what}: {message}")]
+    Aws {
+        /// The call and its subject.
+        what: String,
+        /// The service's message (with the SDK's error context).
+        message: String,
+    },
+    /// Deploying, diffing or destroying a stack did not succeed.
+    #[error("{0}")]
+    Deploy(String),
     /// Binding or serving a loopback socket failed.
     #[error("local server: {0}")]
     Io(#[from] std::io::Error),

@@ -4,10 +4,16 @@
 //! - [`assembly`]: `manifest.json`, stack templates and their file assets;
 //! - [`local`]: runs a stack's API Gateway REST API and its Lambda functions on
 //!   127.0.0.1 (API Gateway emulator + Lambda Runtime API + real `bootstrap`
-//!   processes).
+//!   processes);
+//! - [`diff`]: what changes between a deployed and a synthesized template;
+//! - `deploy` (feature `deploy`): asset publishing, change-set deployment, destroy,
+//!   bootstrap and context lookups against AWS (or a local endpoint).
 #![warn(missing_docs)]
 
 pub mod assembly;
+#[cfg(feature = "deploy")]
+pub mod deploy;
+pub mod diff;
 pub mod error;
 pub mod local;
 

@@ -23,6 +23,14 @@ enum Command {
     Synth(cli::synth::Args),
     /// Build, synthesize and run the whole stack on 127.0.0.1 (API Gateway -> Lambda -> store).
     Local(cli::local::Args),
+    /// Deploy stacks to AWS CloudFormation (assets, change sets, events, outputs).
+    Deploy(cli::deploy::Args),
+    /// Compare stacks with what is deployed.
+    Diff(cli::diff::Args),
+    /// Delete deployed stacks.
+    Destroy(cli::destroy::Args),
+    /// Create the asset bucket and version parameter deployments need.
+    Bootstrap(cli::bootstrap::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -32,6 +40,10 @@ fn main() -> std::process::ExitCode {
         Command::Import(args) => cli::import::run(args),
         Command::Synth(args) => cli::synth::run(args),
         Command::Local(args) => cli::local::run(args),
+        Command::Deploy(args) => cli::deploy::run(args),
+        Command::Diff(args) => cli::diff::run(args),
+        Command::Destroy(args) => cli::destroy::run(args),
+        Command::Bootstrap(args) => cli::bootstrap::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -44,51 +44,24 @@ pub struct Args {
     no_bundle: bool,
 }
 
+/// What [`synthesize`] produced.
+pub(crate) struct SynthRun {
+    /// The assembly directory.
+    pub outdir: PathBuf,
+    /// The directory holding cdk.json / cdk.context.json, if one was found.
+    pub app_dir: Option<PathBuf>,
+    /// The assembly and the unanswered context lookups.
+    pub synthesized: app::Synthesized,
+}
+
 /// Runs `rootski synth`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let under_cdk_cli = std::env::var_os(cdk::CONTEXT_ENV).is_some();
-    let outdir = args
-        .output
-        .or_else(|| std::env::var_os(cdk::OUTDIR_ENV).map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("cdk.out"));
-    let app_dir = match args.app_dir.clone() {
-        Some(d) => Some(d),
-        None => find_app_dir()?,
-    };
-    let mut context = base_context(app_dir.as_deref())?;
-    for arg in &args.context {
-        let (key, value) = split_context_arg(arg)?;
-        context.insert(key, parse_context_value(&value));
-    }
-    let bundle = match (&args.code_asset, args.no_bundle, &app_dir) {
-        (None, false, Some(root)) => {
-            let mut options = rootski_backend_cdk::bundling::BundleOptions::for_workspace(root);
-            options.progress = std::io::stderr().is_terminal();
-            Some(options)
-        }
-        (None, false, None) => bail!(
-            "bundling needs the rootski workspace: run inside the repository (a directory with cdk.json), pass --app-dir, or --no-bundle for a placeholder bootstrap"
-        ),
-        _ => None,
-    };
-    if args.no_bundle {
-        eprintln!(
-            "warning: --no-bundle: the function code is a placeholder bootstrap; do not deploy this assembly"
-        );
-    }
-    let config = AppConfig {
-        outdir: outdir.clone(),
-        context,
-        default_account: std::env::var("CDK_DEFAULT_ACCOUNT").ok(),
-        default_region: std::env::var("CDK_DEFAULT_REGION").ok(),
-        path_metadata: true,
-        stack_props: RootskiLambdaRestApiProps {
-            code_asset: args.code_asset,
-            bundle,
-            ..Default::default()
-        },
-    };
-    let synthesized = app::synth(&config)?;
+    let SynthRun {
+        outdir,
+        synthesized,
+        ..
+    } = synthesize(&args, &Map::new())?;
     if !synthesized.missing.is_empty() && !under_cdk_cli {
         let mut msg = String::from("synthesis needs context values that are not available:\n");
         for m in &synthesized.missing {
@@ -114,6 +87,63 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Synthesizes with the merged context plus `extra_context` (lookup answers the
+/// deploy command just resolved) on top; missing context is returned, not an error.
+pub(crate) fn synthesize(
+    args: &Args,
+    extra_context: &Map<String, Value>,
+) -> anyhow::Result<SynthRun> {
+    let outdir = args
+        .output
+        .clone()
+        .or_else(|| std::env::var_os(cdk::OUTDIR_ENV).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("cdk.out"));
+    let app_dir = match args.app_dir.clone() {
+        Some(d) => Some(d),
+        None => find_app_dir()?,
+    };
+    let mut context = base_context(app_dir.as_deref())?;
+    for arg in &args.context {
+        let (key, value) = split_context_arg(arg)?;
+        context.insert(key, parse_context_value(&value));
+    }
+    context.extend(extra_context.clone());
+    let bundle = match (&args.code_asset, args.no_bundle, &app_dir) {
+        (None, false, Some(root)) => {
+            let mut options = rootski_backend_cdk::bundling::BundleOptions::for_workspace(root);
+            options.progress = std::io::stderr().is_terminal();
+            Some(options)
+        }
+        (None, false, None) => bail!(
+            "bundling needs the rootski workspace: run inside the repository (a directory with cdk.json), pass --app-dir, or --no-bundle for a placeholder bootstrap"
+        ),
+        _ => None,
+    };
+    if args.no_bundle {
+        eprintln!(
+            "warning: --no-bundle: the function code is a placeholder bootstrap; do not deploy this assembly"
+        );
+    }
+    let config = AppConfig {
+        outdir: outdir.clone(),
+        context,
+        default_account: std::env::var("CDK_DEFAULT_ACCOUNT").ok(),
+        default_region: std::env::var("CDK_DEFAULT_REGION").ok(),
+        path_metadata: true,
+        stack_props: RootskiLambdaRestApiProps {
+            code_asset: args.code_asset.clone(),
+            bundle,
+            ..Default::default()
+        },
+    };
+    let synthesized = app::synth(&config)?;
+    Ok(SynthRun {
+        outdir,
+        app_dir,
+        synthesized,
+    })
 }
 
 /// Context from `CDK_CONTEXT_JSON`, or the files of the app directory, or the bundled
@@ -171,7 +201,7 @@ fn parse_context_value(value: &str) -> Value {
     Value::String(value.to_string())
 }
 
-fn explain_missing(m: &cdk::MissingContext) -> String {
+pub(crate) fn explain_missing(m: &cdk::MissingContext) -> String {
     let mut s = format!("  - \"{}\" (provider {})\n", m.key, m.provider);
     if m.provider == "hosted-zone" {
         let domain = m

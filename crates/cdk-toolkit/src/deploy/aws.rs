@@ -1,0 +1,135 @@
+//! AWS SDK configuration: the standard environment and profile chain
+//! (`AWS_ACCESS_KEY_ID`/`AWS_PROFILE`/..., `AWS_REGION`, `AWS_ENDPOINT_URL`), with an
+//! explicit HTTP client on rustls + ring (no OpenSSL, no aws-lc), and per-region
+//! service clients.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+
+use crate::error::{Result, ToolkitError};
+
+/// Choices the binary made from flags and environment.
+#[derive(Debug, Clone, Default)]
+pub struct AwsSettings {
+    /// Named profile (else `AWS_PROFILE` / `default`, as the SDK resolves it).
+    pub profile: Option<String>,
+    /// Region (else the SDK's chain: `AWS_REGION`, profile).
+    pub region: Option<String>,
+    /// Endpoint for every service (a local emulator); the SDK also reads
+    /// `AWS_ENDPOINT_URL` itself.
+    pub endpoint_url: Option<String>,
+}
+
+/// Loaded SDK configuration.
+#[derive(Debug, Clone)]
+pub struct Aws {
+    config: SdkConfig,
+    path_style_s3: bool,
+}
+
+impl Aws {
+    /// Resolves configuration (no network call yet).
+    pub async fn load(settings: &AwsSettings) -> Self {
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http);
+        if let Some(p) = &settings.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = &settings.region {
+            loader = loader.region(Region::new(r.clone()));
+        }
+        if let Some(e) = &settings.endpoint_url {
+            loader = loader.endpoint_url(e);
+        }
+        let config = loader.load().await;
+        // A custom endpoint (emulator) cannot serve virtual-hosted bucket names.
+        let path_style_s3 = config.endpoint_url().is_some();
+        Self {
+            config,
+            path_style_s3,
+        }
+    }
+
+    /// The configured default region, if any.
+    pub fn region(&self) -> Option<String> {
+        self.config.region().map(|r| r.to_string())
+    }
+
+    /// CloudFormation in `region`.
+    pub fn cloudformation(&self, region: &str) -> aws_sdk_cloudformation::Client {
+        let conf = aws_sdk_cloudformation::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_cloudformation::Client::from_conf(conf)
+    }
+
+    /// S3 in `region` (path-style addressing against a custom endpoint).
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .force_path_style(self.path_style_s3)
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    /// Route 53 (a global service; the region only picks the signing endpoint).
+    pub fn route53(&self, region: &str) -> aws_sdk_route53::Client {
+        let conf = aws_sdk_route53::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_route53::Client::from_conf(conf)
+    }
+
+    /// The account of the credentials (STS `GetCallerIdentity`); a missing-credentials
+    /// failure says how to supply them.
+    pub async fn account(&self, region: &str) -> Result<String> {
+        let conf = aws_sdk_sts::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        let out = aws_sdk_sts::Client::from_conf(conf)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| {
+                let message = aws_sdk_sts::error::DisplayErrorContext(&e).to_string();
+                let message = if message.contains("credentials") {
+                    format!(
+                        "{message}\nNo usable AWS credentials: set AWS_ACCESS_KEY_ID and \
+                         AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or \
+                         AWS_PROFILE naming a profile in ~/.aws/credentials."
+                    )
+                } else {
+                    message
+                };
+                ToolkitError::Aws {
+                    what: "finding the AWS account (sts:GetCallerIdentity)".into(),
+                    message,
+                }
+            })?;
+        out.account()
+            .map(str::to_owned)
+            .ok_or_else(|| ToolkitError::Aws {
+                what: "sts:GetCallerIdentity".into(),
+                message: "the response has no account".into(),
+            })
+    }
+}
+
+/// Maps any SDK error into the crate error: the service's code and message when it
+/// sent one, else the SDK's full context (connection errors, credentials, ...).
+pub(crate) fn aws_error<E>(what: impl Into<String>, err: E) -> ToolkitError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let message = match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        _ => aws_sdk_cloudformation::error::DisplayErrorContext(&err).to_string(),
+    };
+    ToolkitError::Aws {
+        what: what.into(),
+        message,
+    }
+}

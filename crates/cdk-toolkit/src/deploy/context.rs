@@ -1,0 +1,192 @@
+//! Missing-context resolution: the lookups synthesis could not answer (the
+//! manifest's `missing` entries) are asked of AWS — Route 53 `ListHostedZonesByName`
+//! for `hosted-zone` — and merged into `cdk.context.json` without touching the keys it
+//! already has. Availability zones would need EC2 `DescribeAvailabilityZones`; the
+//! EC2 SDK crate is too large to compile for one call, so that provider is explained
+//! instead (supply the list in `cdk.context.json` or with `-c`).
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::aws::{Aws, aws_error};
+use crate::error::{Result, ToolkitError};
+
+/// One unanswered lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingLookup {
+    /// The context key the answer is stored under.
+    pub key: String,
+    /// `hosted-zone`, `availability-zones`, ...
+    pub provider: String,
+    /// The lookup's properties (`account`, `region`, `domainName`, ...).
+    pub props: Map<String, Value>,
+}
+
+impl MissingLookup {
+    /// From a manifest `missing` entry.
+    pub fn from_manifest(entry: &Value) -> Option<Self> {
+        Some(Self {
+            key: entry.get("key")?.as_str()?.to_string(),
+            provider: entry.get("provider")?.as_str()?.to_string(),
+            props: entry
+                .get("props")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+        })
+    }
+
+    fn prop(&self, name: &str) -> Option<&str> {
+        self.props.get(name).and_then(Value::as_str)
+    }
+
+    /// How to supply the value by hand (used in every error about it).
+    pub fn how_to_supply(&self) -> String {
+        format!(
+            "supply it by hand: add \"{}\": <value> to cdk.context.json, or pass -c '{}=<json value>'",
+            self.key, self.key
+        )
+    }
+}
+
+/// Answers every lookup (in order), or fails naming the key and how to supply it.
+pub async fn resolve(aws: &Aws, missing: &[MissingLookup]) -> Result<Map<String, Value>> {
+    let mut answers = Map::new();
+    for m in missing {
+        let value = match m.provider.as_str() {
+            "hosted-zone" => hosted_zone(aws, m).await?,
+            other => {
+                return Err(ToolkitError::Deploy(format!(
+                    "context key \"{}\" needs the {other} lookup, which rootski does not perform{}; {}",
+                    m.key,
+                    if other == "availability-zones" {
+                        " (it would need EC2 DescribeAvailabilityZones), e.g. [\"us-west-2a\",\"us-west-2b\"]"
+                    } else {
+                        ""
+                    },
+                    m.how_to_supply()
+                )));
+            }
+        };
+        answers.insert(m.key.clone(), value);
+    }
+    Ok(answers)
+}
+
+/// `{"Id": "/hostedzone/Z..", "Name": "example.com."}` of the one zone matching the
+/// lookup (`domainName`, `privateZone`), as the CDK's hosted-zone provider answers.
+async fn hosted_zone(aws: &Aws, m: &MissingLookup) -> Result<Value> {
+    let domain = m.prop("domainName").ok_or_else(|| {
+        ToolkitError::Deploy(format!("context key \"{}\" has no domainName", m.key))
+    })?;
+    let region = m.prop("region").unwrap_or("us-east-1");
+    let private = m
+        .props
+        .get("privateZone")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let account = aws.account(region).await.map_err(|e| {
+        ToolkitError::Deploy(format!(
+            "looking up context key \"{}\" (hosted zone {domain}) needs AWS credentials: {e}\n{}",
+            m.key,
+            m.how_to_supply()
+        ))
+    })?;
+    if let Some(wanted) = m.prop("account")
+        && wanted != account
+    {
+        return Err(ToolkitError::Deploy(format!(
+            "context key \"{}\" is for account {wanted} but the credentials are for {account}; \
+             use credentials of {wanted}, or {}",
+            m.key,
+            m.how_to_supply()
+        )));
+    }
+    let fqdn = format!("{}.", domain.trim_end_matches('.'));
+    let out = aws
+        .route53(region)
+        .list_hosted_zones_by_name()
+        .dns_name(&fqdn)
+        .send()
+        .await
+        .map_err(|e| aws_error(format!("route53:ListHostedZonesByName {fqdn}"), e))?;
+    let matches: Vec<_> = out
+        .hosted_zones()
+        .iter()
+        .filter(|z| z.name() == fqdn)
+        .filter(|z| z.config().map(|c| c.private_zone()).unwrap_or(false) == private)
+        .collect();
+    match matches.as_slice() {
+        [zone] => Ok(serde_json::json!({"Id": zone.id(), "Name": zone.name()})),
+        [] => Err(ToolkitError::Deploy(format!(
+            "no {} hosted zone named {fqdn} in account {account}; create it, or {}",
+            if private { "private" } else { "public" },
+            m.how_to_supply()
+        ))),
+        many => Err(ToolkitError::Deploy(format!(
+            "{} hosted zones are named {fqdn}; {}",
+            many.len(),
+            m.how_to_supply()
+        ))),
+    }
+}
+
+/// Merges `answers` into the JSON object in `path` (created when missing); existing
+/// keys other than the answered ones are kept as they are.
+pub fn merge_context_file(path: &Path, answers: &Map<String, Value>) -> Result<()> {
+    let mut current = match std::fs::read_to_string(path) {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(Value::Object(m)) => m,
+            _ => {
+                return Err(ToolkitError::Deploy(format!(
+                    "{} is not a JSON object; fix it by hand (it is never overwritten)",
+                    path.display()
+                )));
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Map::new(),
+        Err(source) => {
+            return Err(ToolkitError::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    for (k, v) in answers {
+        current.insert(k.clone(), v.clone());
+    }
+    let text = serde_json::to_string_pretty(&Value::Object(current))
+        .map_err(|e| ToolkitError::Deploy(e.to_string()))?;
+    std::fs::write(path, text + "\n")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_keeps_existing_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cdk.context.json");
+        std::fs::write(&path, r#"{"a": 1, "b": {"x": true}}"#).expect("write");
+        let mut answers = Map::new();
+        answers.insert("c".into(), serde_json::json!({"Id": "/hostedzone/Z"}));
+        merge_context_file(&path, &answers).expect("merge");
+        let merged: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        assert_eq!(merged["a"], 1);
+        assert_eq!(merged["b"]["x"], true);
+        assert_eq!(merged["c"]["Id"], "/hostedzone/Z");
+    }
+
+    #[test]
+    fn merge_refuses_to_overwrite_garbage() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cdk.context.json");
+        std::fs::write(&path, "[1,2]").expect("write");
+        assert!(merge_context_file(&path, &Map::new()).is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "[1,2]");
+    }
+}

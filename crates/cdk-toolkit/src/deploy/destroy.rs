@@ -1,0 +1,75 @@
+//! Destroying a stack: refused while another stack imports one of its exports (the
+//! importer is named), confirmed unless forced, then followed to `DELETE_COMPLETE`.
+
+use aws_sdk_cloudformation::Client;
+
+use super::Ui;
+use super::aws::aws_error;
+use super::events::{Polling, describe_stack, follow, known_event_ids, outputs_of};
+use super::exports::importers_of;
+use crate::error::{Result, ToolkitError};
+
+/// How a destroy ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DestroyOutcome {
+    /// The stack did not exist.
+    NotFound,
+    /// Deleted.
+    Destroyed,
+}
+
+/// Destroys one stack; `force` skips the confirmation.
+pub async fn destroy_stack(
+    cfn: &Client,
+    name: &str,
+    force: bool,
+    polling: Polling,
+    ui: &mut dyn Ui,
+) -> Result<DestroyOutcome> {
+    let Some(stack) = describe_stack(cfn, name).await? else {
+        ui.line(&format!("{name}: stack does not exist; nothing to destroy"));
+        return Ok(DestroyOutcome::NotFound);
+    };
+    for (_, _, export) in outputs_of(&stack) {
+        let Some(export) = export else { continue };
+        let importers = importers_of(cfn, &export).await?;
+        if !importers.is_empty() {
+            return Err(ToolkitError::Deploy(format!(
+                "cannot destroy {name}: its export {export} is still imported by {}. \
+                 Destroy that stack (or remove its import and deploy it) first.",
+                importers.join(", ")
+            )));
+        }
+    }
+    if !force && !ui.confirm(&format!("Are you sure you want to delete: {name} (y/n)?")) {
+        return Err(ToolkitError::Deploy(format!(
+            "{name}: destroy not confirmed (answer y, or pass --force)"
+        )));
+    }
+    let id = stack.stack_id().unwrap_or(name).to_string();
+    let seen = known_event_ids(cfn, name).await?;
+    cfn.delete_stack()
+        .stack_name(name)
+        .send()
+        .await
+        .map_err(|e| aws_error(format!("deleting {name}"), e))?;
+    let total = 0;
+    let (after, failures) = follow(cfn, &id, seen, total, polling, ui).await?;
+    let status = after
+        .as_ref()
+        .and_then(|s| s.stack_status())
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|| "DELETE_COMPLETE".into());
+    if status != "DELETE_COMPLETE" {
+        let mut msg = format!("{name}: destroy failed, the stack is {status}");
+        for f in failures {
+            msg.push_str(&format!(
+                "\n  {} {} {}: {}",
+                f.status, f.resource_type, f.logical_id, f.reason
+            ));
+        }
+        return Err(ToolkitError::Deploy(msg));
+    }
+    ui.line(&format!(" ✅  {name}: destroyed"));
+    Ok(DestroyOutcome::Destroyed)
+}

@@ -1,0 +1,264 @@
+//! Asset publishing from `<stack>.assets.json`: every file asset (a directory is
+//! zipped deterministically; `file` packaging uploads the file as is — this includes
+//! the stack template) goes to its destination bucket/key. Keys are content hashes,
+//! so an object that already exists is skipped, as the CDK's publisher does.
+
+use std::io::Write;
+use std::path::Path;
+
+use aws_sdk_s3::primitives::ByteStream;
+use serde_json::Value;
+
+use super::Ui;
+use super::aws::{Aws, aws_error};
+use super::stacks::read_asset_manifest;
+use crate::error::{Result, ToolkitError};
+
+/// Where placeholders in asset destinations resolve to.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Account id.
+    pub account: String,
+    /// Region.
+    pub region: String,
+}
+
+impl Target {
+    /// Replaces `${AWS::AccountId}`, `${AWS::Region}`, `${AWS::Partition}`.
+    pub fn substitute(&self, s: &str) -> String {
+        s.replace("${AWS::AccountId}", &self.account)
+            .replace("${AWS::Region}", &self.region)
+            .replace("${AWS::Partition}", "aws")
+    }
+}
+
+/// What publishing did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishReport {
+    /// `bucket/key` uploaded.
+    pub uploaded: Vec<String>,
+    /// `bucket/key` that already existed.
+    pub skipped: Vec<String>,
+}
+
+/// Publishes the file assets of one asset manifest.
+pub async fn publish_manifest(
+    aws: &Aws,
+    manifest_path: &Path,
+    target: &Target,
+    ui: &mut dyn Ui,
+) -> Result<PublishReport> {
+    let manifest = read_asset_manifest(manifest_path)?;
+    let dir = manifest_path.parent().unwrap_or(Path::new("."));
+    let mut report = PublishReport::default();
+    let mut checked_buckets: Vec<String> = Vec::new();
+    for (hash, asset) in manifest
+        .get("files")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let name = asset
+            .get("displayName")
+            .and_then(Value::as_str)
+            .unwrap_or(hash);
+        let source = asset
+            .pointer("/source/path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                ToolkitError::Assembly(format!(
+                    "{}: asset {hash} has no source.path",
+                    manifest_path.display()
+                ))
+            })?;
+        let packaging = asset
+            .pointer("/source/packaging")
+            .and_then(Value::as_str)
+            .unwrap_or("file");
+        let mut body: Option<Vec<u8>> = None;
+        for (_, dest) in asset
+            .get("destinations")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let field = |f: &str| {
+                dest.get(f)
+                    .and_then(Value::as_str)
+                    .map(|s| target.substitute(s))
+            };
+            let (Some(bucket), Some(key)) = (field("bucketName"), field("objectKey")) else {
+                continue;
+            };
+            let region = field("region").unwrap_or_else(|| target.region.clone());
+            let s3 = aws.s3(&region);
+            if !checked_buckets.contains(&bucket) {
+                check_bucket(&s3, &bucket, &region).await?;
+                checked_buckets.push(bucket.clone());
+            }
+            let at = format!("{bucket}/{key}");
+            if object_exists(&s3, &bucket, &key).await? {
+                ui.line(&format!("  {name}: already published (s3://{at})"));
+                report.skipped.push(at);
+                continue;
+            }
+            if body.is_none() {
+                body = Some(read_source(&dir.join(source), packaging)?);
+            }
+            let bytes = body.clone().unwrap_or_default();
+            let size = bytes.len();
+            s3.put_object()
+                .bucket(&bucket)
+                .key(&key)
+                .body(ByteStream::from(bytes))
+                .send()
+                .await
+                .map_err(|e| aws_error(format!("uploading {name} to s3://{at}"), e))?;
+            ui.line(&format!("  {name}: published s3://{at} ({size} bytes)"));
+            report.uploaded.push(at);
+        }
+    }
+    Ok(report)
+}
+
+async fn check_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> Result<()> {
+    match s3.head_bucket().bucket(bucket).send().await {
+        Ok(_) => Ok(()),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {
+            Err(ToolkitError::Deploy(format!(
+                "the bootstrap bucket {bucket} does not exist in {region}: this environment is \
+                 not bootstrapped. Run cdk bootstrap or `rootski bootstrap` first."
+            )))
+        }
+        Err(e) => Err(aws_error(format!("checking bucket {bucket}"), e)),
+    }
+}
+
+async fn object_exists(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Result<bool> {
+    match s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => Ok(true),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(false),
+        Err(e) => Err(aws_error(format!("checking s3://{bucket}/{key}"), e)),
+    }
+}
+
+/// The bytes to upload: a directory zipped, a file as is.
+fn read_source(path: &Path, packaging: &str) -> Result<Vec<u8>> {
+    let read_err = |source| ToolkitError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path.is_dir() {
+        if packaging != "zip" {
+            return Err(ToolkitError::Assembly(format!(
+                "asset {} is a directory but its packaging is {packaging:?}",
+                path.display()
+            )));
+        }
+        return zip_directory(path);
+    }
+    std::fs::read(path).map_err(read_err)
+}
+
+/// Zips a directory deterministically: sorted entries, fixed timestamps, Unix modes
+/// kept (a Lambda `bootstrap` must stay executable).
+pub fn zip_directory(dir: &Path) -> Result<Vec<u8>> {
+    let mut files = Vec::new();
+    collect_files(dir, dir, &mut files)?;
+    files.sort();
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let zip_err = |e: zip::result::ZipError| {
+        ToolkitError::Function(format!("zipping {}: {e}", dir.display()))
+    };
+    for rel in files {
+        let full = dir.join(&rel);
+        let bytes = std::fs::read(&full).map_err(|source| ToolkitError::Read {
+            path: full.clone(),
+            source,
+        })?;
+        let mode = file_mode(&full);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default())
+            .unix_permissions(mode);
+        writer.start_file(rel, options).map_err(zip_err)?;
+        writer.write_all(&bytes)?;
+    }
+    Ok(writer.finish().map_err(zip_err)?.into_inner())
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ToolkitError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(root, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn file_mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn file_mode(_: &Path) -> u32 {
+    0o644
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zips_are_deterministic_and_keep_modes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+        std::fs::write(dir.path().join("bootstrap"), b"#!/bin/sh\n").expect("write");
+        std::fs::write(dir.path().join("sub/data.txt"), b"x").expect("write");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir.path().join("bootstrap"),
+                std::fs::Permissions::from_mode(0o755),
+            )
+            .expect("chmod");
+        }
+        let a = zip_directory(dir.path()).expect("zip");
+        let b = zip_directory(dir.path()).expect("zip");
+        assert_eq!(a, b);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(a)).expect("read zip");
+        let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+        assert_eq!(names, vec!["bootstrap", "sub/data.txt"]);
+        #[cfg(unix)]
+        assert_eq!(
+            archive
+                .by_name("bootstrap")
+                .expect("entry")
+                .unix_mode()
+                .map(|m| m & 0o777),
+            Some(0o755)
+        );
+    }
+
+    #[test]
+    fn placeholders_resolve() {
+        let t = Target {
+            account: "123456789012".into(),
+            region: "us-west-2".into(),
+        };
+        assert_eq!(
+            t.substitute("cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"),
+            "cdk-hnb659fds-assets-123456789012-us-west-2"
+        );
+    }
+}

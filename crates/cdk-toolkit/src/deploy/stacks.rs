@@ -1,0 +1,285 @@
+//! What a stack artifact of the manifest asks of a deployment — environment, tags,
+//! parameters, termination protection, notification ARNs, asset manifests — and the
+//! order stacks deploy in (their `dependencies` between stack artifacts).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::assembly::{CloudAssembly, read_json};
+use crate::error::{Result, ToolkitError};
+
+const STACK_TYPE: &str = "aws:cloudformation:stack";
+
+/// One stack ready to deploy.
+#[derive(Debug, Clone)]
+pub struct DeployableStack {
+    /// Artifact id.
+    pub id: String,
+    /// CloudFormation stack name.
+    pub stack_name: String,
+    /// The template.
+    pub template: Value,
+    /// `aws://account/region` (`unknown-account` / `unknown-region` when agnostic).
+    pub environment: String,
+    /// Stack tags.
+    pub tags: BTreeMap<String, String>,
+    /// Parameter values given at synthesis.
+    pub parameters: BTreeMap<String, String>,
+    /// Termination protection.
+    pub termination_protection: bool,
+    /// SNS topics for stack events.
+    pub notification_arns: Vec<String>,
+    /// `s3://bucket/key` of the template asset (with `${AWS::...}` placeholders).
+    pub template_object_url: Option<String>,
+    /// Asset manifest files (`<stack>.assets.json`).
+    pub asset_manifests: Vec<PathBuf>,
+    /// Stack artifacts this one depends on.
+    pub depends_on: Vec<String>,
+}
+
+impl DeployableStack {
+    /// Reads one stack artifact of the assembly.
+    pub fn load(assembly: &CloudAssembly, id: &str) -> Result<Self> {
+        let artifact = assembly
+            .artifact(id)
+            .filter(|a| a.get("type").and_then(Value::as_str) == Some(STACK_TYPE))
+            .ok_or_else(|| {
+                ToolkitError::Assembly(format!(
+                    "no stack {id:?} in {}; stacks: {}",
+                    assembly.dir().display(),
+                    assembly.stack_ids().join(", ")
+                ))
+            })?;
+        let stack = assembly.stack(id)?;
+        let props = artifact.get("properties").cloned().unwrap_or(Value::Null);
+        let strings = |v: Option<&Value>| -> BTreeMap<String, String> {
+            v.and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                    )
+                })
+                .collect()
+        };
+        let deps: Vec<String> = artifact
+            .get("dependencies")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let mut asset_manifests = Vec::new();
+        let mut depends_on = Vec::new();
+        for dep in deps.iter().chain(
+            props
+                .get("additionalDependencies")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+                .iter(),
+        ) {
+            let Some(a) = assembly.artifact(dep) else {
+                continue;
+            };
+            match a.get("type").and_then(Value::as_str) {
+                Some("cdk:asset-manifest") => {
+                    if let Some(file) = a.pointer("/properties/file").and_then(Value::as_str) {
+                        let path = assembly.dir().join(file);
+                        if !asset_manifests.contains(&path) {
+                            asset_manifests.push(path);
+                        }
+                    }
+                }
+                Some(STACK_TYPE) if !depends_on.contains(dep) => depends_on.push(dep.clone()),
+                _ => {}
+            }
+        }
+        Ok(Self {
+            id: id.to_string(),
+            stack_name: stack.stack_name,
+            template: stack.template,
+            environment: artifact
+                .get("environment")
+                .and_then(Value::as_str)
+                .unwrap_or("aws://unknown-account/unknown-region")
+                .to_string(),
+            tags: strings(props.get("tags")),
+            parameters: strings(props.get("parameters")),
+            termination_protection: props
+                .get("terminationProtection")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            notification_arns: props
+                .get("notificationArns")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            template_object_url: props
+                .get("stackTemplateAssetObjectUrl")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            asset_manifests,
+            depends_on,
+        })
+    }
+
+    /// The environment's account and region, `None` where agnostic.
+    pub fn account_and_region(&self) -> (Option<String>, Option<String>) {
+        let rest = self.environment.strip_prefix("aws://").unwrap_or("");
+        let (account, region) = rest.split_once('/').unwrap_or((rest, ""));
+        let known = |s: &str, unknown: &str| (!s.is_empty() && s != unknown).then(|| s.to_string());
+        (
+            known(account, "unknown-account"),
+            known(region, "unknown-region"),
+        )
+    }
+}
+
+/// Reads the assembly's missing-context lookups (`manifest.json` "missing").
+pub fn missing_context(assembly: &CloudAssembly) -> Vec<Value> {
+    assembly
+        .manifest()
+        .get("missing")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Stacks in deployment order: the selection (all stacks when empty) plus, when
+/// `with_dependencies`, the stacks they depend on; dependencies first, manifest order
+/// otherwise. Unknown names are an error listing the known ones.
+pub fn deployment_order(
+    assembly: &CloudAssembly,
+    selection: &[String],
+    with_dependencies: bool,
+) -> Result<Vec<DeployableStack>> {
+    let all = assembly.stack_ids();
+    let mut by_id = BTreeMap::new();
+    for id in &all {
+        by_id.insert(id.clone(), DeployableStack::load(assembly, id)?);
+    }
+    let mut wanted: Vec<String> = Vec::new();
+    if selection.is_empty() {
+        wanted = all.clone();
+    } else {
+        for name in selection {
+            let id = by_id
+                .values()
+                .find(|s| &s.id == name || &s.stack_name == name)
+                .map(|s| s.id.clone())
+                .ok_or_else(|| {
+                    ToolkitError::Assembly(format!(
+                        "no stack named {name:?} in {}; stacks: {}",
+                        assembly.dir().display(),
+                        all.join(", ")
+                    ))
+                })?;
+            if !wanted.contains(&id) {
+                wanted.push(id);
+            }
+        }
+    }
+    if with_dependencies {
+        let mut i = 0;
+        while i < wanted.len() {
+            for dep in by_id
+                .get(&wanted[i])
+                .map(|s| s.depends_on.clone())
+                .unwrap_or_default()
+            {
+                if !wanted.contains(&dep) {
+                    wanted.push(dep);
+                }
+            }
+            i += 1;
+        }
+    }
+    let mut ordered: Vec<DeployableStack> = Vec::new();
+    let mut remaining: Vec<String> = all.into_iter().filter(|id| wanted.contains(id)).collect();
+    while !remaining.is_empty() {
+        let ready = remaining.iter().position(|id| {
+            by_id
+                .get(id)
+                .is_some_and(|s| s.depends_on.iter().all(|d| !remaining.contains(d)))
+        });
+        let Some(pos) = ready else {
+            return Err(ToolkitError::Assembly(format!(
+                "stacks {} depend on each other in a cycle",
+                remaining.join(", ")
+            )));
+        };
+        let id = remaining.remove(pos);
+        if let Some(s) = by_id.remove(&id) {
+            ordered.push(s);
+        }
+    }
+    Ok(ordered)
+}
+
+/// Reads an asset manifest (`<stack>.assets.json`).
+pub fn read_asset_manifest(path: &std::path::Path) -> Result<Value> {
+    read_json(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &std::path::Path) {
+        let stack = |deps: &[&str]| {
+            serde_json::json!({"type": STACK_TYPE, "environment": "aws://unknown-account/unknown-region",
+                "properties": {"templateFile": "t.json", "tags": {"team": "ru"}, "terminationProtection": true},
+                "dependencies": deps})
+        };
+        let manifest = serde_json::json!({"version": "55.0.0", "artifacts": {
+            "C": stack(&["B"]), "A": stack(&[]), "B": stack(&["A", "B.assets"]),
+            "B.assets": {"type": "cdk:asset-manifest", "properties": {"file": "B.assets.json"}}
+        }});
+        std::fs::write(dir.join("manifest.json"), manifest.to_string()).expect("write");
+        std::fs::write(dir.join("t.json"), "{}").expect("write");
+        std::fs::write(dir.join("B.assets.json"), r#"{"files": {}}"#).expect("write");
+    }
+
+    #[test]
+    fn dependencies_deploy_first_and_properties_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path());
+        let assembly = CloudAssembly::load(dir.path()).expect("load");
+        let ids = |v: Vec<DeployableStack>| v.into_iter().map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(deployment_order(&assembly, &[], true).expect("all")),
+            ["A", "B", "C"]
+        );
+        assert_eq!(
+            ids(deployment_order(&assembly, &["C".into()], true).expect("c")),
+            ["A", "B", "C"]
+        );
+        assert_eq!(
+            ids(deployment_order(&assembly, &["C".into()], false).expect("c")),
+            ["C"]
+        );
+        let b = DeployableStack::load(&assembly, "B").expect("b");
+        assert_eq!(b.depends_on, vec!["A"]);
+        assert_eq!(b.asset_manifests, vec![dir.path().join("B.assets.json")]);
+        assert!(b.termination_protection);
+        assert_eq!(b.tags.get("team").map(String::as_str), Some("ru"));
+        assert_eq!(b.account_and_region(), (None, None));
+        let err = deployment_order(&assembly, &["Nope".into()], true).expect_err("unknown");
+        assert!(
+            err.to_string().contains("stacks: C, A, B") || err.to_string().contains("stacks:"),
+            "{err}"
+        );
+    }
+}

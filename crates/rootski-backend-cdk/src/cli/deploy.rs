@@ -1,0 +1,66 @@
+//! `rootski deploy [STACK…]`: synthesize (resolving missing context), publish the
+//! assets, and deploy each stack through a change set in dependency order.
+
+use anyhow::Context as _;
+use cdk_toolkit::assembly::CloudAssembly;
+use cdk_toolkit::deploy::changeset::{DeployOptions, RequireApproval};
+use cdk_toolkit::deploy::toolkit;
+
+use super::aws_session::{AwsArgs, TerminalUi, runtime, synthesize_with_lookups};
+use super::synth;
+
+/// `--require-approval` values, as the CDK CLI spells them.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Approval {
+    /// Never ask.
+    Never,
+    /// Ask when IAM permissions widen or resources are replaced.
+    Broadening,
+    /// Ask for every change.
+    AnyChange,
+}
+
+impl From<Approval> for RequireApproval {
+    fn from(a: Approval) -> Self {
+        match a {
+            Approval::Never => Self::Never,
+            Approval::Broadening => Self::Broadening,
+            Approval::AnyChange => Self::AnyChange,
+        }
+    }
+}
+
+/// Arguments of `rootski deploy`.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+pub struct Args {
+    /// Stacks to deploy (artifact ids or stack names) [default: all].
+    stacks: Vec<String>,
+    /// When to ask before executing a change set.
+    #[arg(long, value_enum, default_value = "broadening")]
+    require_approval: Approval,
+    /// Create and describe the change sets, do not execute them.
+    #[arg(long)]
+    no_execute: bool,
+    #[command(flatten)]
+    aws: AwsArgs,
+    #[command(flatten)]
+    synth: synth::Args,
+}
+
+/// Runs `rootski deploy`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let aws = args.aws.load().await;
+        let synthesized = synthesize_with_lookups(&args.synth, &aws).await?;
+        let assembly = CloudAssembly::load(&synthesized.outdir)
+            .with_context(|| format!("reading {}", synthesized.outdir.display()))?;
+        let options = DeployOptions {
+            require_approval: args.require_approval.into(),
+            no_execute: args.no_execute,
+            ..Default::default()
+        };
+        toolkit::deploy(&aws, &assembly, &args.stacks, &options, &mut TerminalUi).await?;
+        Ok(())
+    })
+}
