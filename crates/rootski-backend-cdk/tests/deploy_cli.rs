@@ -67,7 +67,7 @@ fn app_dir() -> tempfile::TempDir {
 fn missing_context_without_credentials_names_the_key_and_the_fix() {
     let dir = app_dir();
     let out = Command::new(env!("CARGO_BIN_EXE_rootski"))
-        .args(["diff", "-o", "cdk.out"])
+        .args(["diff", "--no-bundle", "-o", "cdk.out"])
         .current_dir(dir.path())
         // Nothing listens on port 9; no credentials anywhere; no instance metadata.
         .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
@@ -115,7 +115,11 @@ async fn rootski_stack_up_to_a_described_change_set() {
     assert!(out.status.success(), "{}", text(&out));
 
     // Without the zone the lookup fails and says how to supply the value.
-    let out = rootski(d, &endpoint, &["deploy", "--no-execute", "-o", "cdk.out"]);
+    let out = rootski(
+        d,
+        &endpoint,
+        &["deploy", "--no-execute", "--no-bundle", "-o", "cdk.out"],
+    );
     let t = text(&out);
     if !t.contains("Cached") {
         assert!(!out.status.success(), "{t}");
@@ -135,7 +139,11 @@ async fn rootski_stack_up_to_a_described_change_set() {
             .expect("create zone");
     }
 
-    let out = rootski(d, &endpoint, &["deploy", "--no-execute", "-o", "cdk.out"]);
+    let out = rootski(
+        d,
+        &endpoint,
+        &["deploy", "--no-execute", "--no-bundle", "-o", "cdk.out"],
+    );
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(
@@ -162,11 +170,15 @@ async fn rootski_stack_up_to_a_described_change_set() {
     );
 
     // Widening IAM without a terminal to approve on: refused, non-zero.
-    let out = rootski(d, &endpoint, &["deploy", "-o", "cdk.out"]);
+    let out = rootski(d, &endpoint, &["deploy", "--no-bundle", "-o", "cdk.out"]);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
     assert!(t.contains("--require-approval never"), "{t}");
 
-    let out = rootski(d, &endpoint, &["destroy", "--force", "-o", "cdk.out"]);
+    let out = rootski(
+        d,
+        &endpoint,
+        &["destroy", "--force", "--no-bundle", "-o", "cdk.out"],
+    );
     assert!(out.status.success(), "{}", text(&out));
 }

@@ -111,6 +111,10 @@ pub(crate) fn synthesize(
     }
     context.extend(extra_context.clone());
     let bundle = match (&args.code_asset, args.no_bundle, &app_dir) {
+        (None, false, Some(root)) if !root.join("Cargo.toml").is_file() => bail!(
+            "bundling builds rootski-lambda from the rootski workspace, but the app directory {} has no Cargo.toml: run inside the repository, pass --code-asset DIR with a built bootstrap, or --no-bundle for a placeholder",
+            root.display()
+        ),
         (None, false, Some(root)) => {
             let mut options = rootski_backend_cdk::bundling::BundleOptions::for_workspace(root);
             options.progress = std::io::stderr().is_terminal();
