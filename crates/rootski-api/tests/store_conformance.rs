@@ -315,6 +315,33 @@ async fn check_morphemes_and_families(store: Arc<dyn Store>) {
     assert_eq!(catalog.families.len(), 2);
 }
 
+/// Family ids with gaps, from 0 and across several hundred ids (the DynamoDB store
+/// reads families by id windows; gaps shorter than its stop rule are read through).
+async fn check_catalog_reads_sparse_family_ids(store: Arc<dyn Store>) {
+    let mut items = Vec::new();
+    for (f, m) in [(0, 10), (250, 11), (1000, 12), (1001, 13)] {
+        items.push(codec::encode_family(&family(f, &[(m, "к")])).unwrap());
+        items.push(
+            codec::encode_morpheme(&Morpheme {
+                morpheme_id: m,
+                morpheme: "к".into(),
+                family_id: f,
+            })
+            .unwrap(),
+        );
+    }
+    store.put_items(items).await.unwrap();
+    let catalog = store.morpheme_catalog().await.unwrap();
+    let families: Vec<i64> = catalog.families.iter().map(|f| f.family_id).collect();
+    assert_eq!(families, [0, 250, 1000, 1001]);
+    let morphemes: Vec<(i64, i64)> = catalog
+        .morphemes
+        .iter()
+        .map(|m| (m.morpheme_id, m.family_id))
+        .collect();
+    assert_eq!(morphemes, [(10, 0), (11, 250), (12, 1000), (13, 1001)]);
+}
+
 async fn check_catalog_ignores_other_items(store: Arc<dyn Store>) {
     put_search(&store, &[(1, "ход")]).await;
     store
@@ -491,6 +518,7 @@ macro_rules! conformance_suite {
                 check_breakdown_kinds_and_gsi2,
                 check_gsi2_orders_by_submitter,
                 check_morphemes_and_families,
+                check_catalog_reads_sparse_family_ids,
                 check_catalog_ignores_other_items,
                 check_users_and_registration,
                 check_registration_race_has_one_winner,

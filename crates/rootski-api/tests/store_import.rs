@@ -354,18 +354,29 @@ async fn bad_dataset_lines_are_reported() {
 }
 
 #[tokio::test]
-async fn resume_skips_what_a_checkpoint_says_is_committed() {
-    let (store, _dir) = fresh();
+async fn resume_skips_committed_batches_and_present_items() {
     let options = ImportOptions {
         batch_size: 4,
         ..Default::default()
     };
-    let full = run(&store, &DATASET, options.clone()).await.unwrap();
-    // Pretend the run died after 20 items: resume writes only the rest.
+    // The complete import, for the content hash and the stored form of word 5.
+    let (scratch, _scratch_dir) = fresh();
+    let full = run(&scratch, &DATASET, options.clone()).await.unwrap();
+    let key = ("WORD#5".to_owned(), "WORD#5".to_owned());
+    let mut word5 = scratch.get_items(std::slice::from_ref(&key)).await.unwrap()[0]
+        .clone()
+        .expect("word 5 is in the dataset");
+
+    // A run that died after committing 20 items, while word 5 (later in the
+    // order) had been written — and edited since.
+    let (store, _dir) = fresh();
     store
         .put_meta(&format!("import_checkpoint:{}", full.content_hash), "20")
         .await
         .unwrap();
+    word5.insert("edited".into(), serde_json::json!(true));
+    store.put_items(vec![word5]).await.unwrap();
+
     let resumed = run(
         &store,
         &DATASET,
@@ -376,10 +387,36 @@ async fn resume_skips_what_a_checkpoint_says_is_committed() {
     )
     .await
     .unwrap();
-    assert_eq!((resumed.resumed, resumed.written), (20, full.items - 20));
+    assert_eq!(
+        (resumed.resumed, resumed.already_present, resumed.written),
+        (20, 1, full.items - 21)
+    );
+    let stored = store.get_items(&[key.clone()]).await.unwrap()[0]
+        .clone()
+        .unwrap();
+    assert_eq!(stored.get("edited"), Some(&serde_json::json!(true)));
+
+    // Resuming a finished import writes nothing.
+    let done = run(
+        &store,
+        &DATASET,
+        ImportOptions {
+            resume: true,
+            ..options.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((done.resumed, done.written), (full.items, 0));
+
     // Without --resume everything is (idempotently) written again.
     let again = run(&store, &DATASET, options).await.unwrap();
-    assert_eq!((again.resumed, again.written), (0, full.items));
+    assert_eq!(
+        (again.resumed, again.already_present, again.written),
+        (0, 0, full.items)
+    );
+    let stored = store.get_items(&[key]).await.unwrap()[0].clone().unwrap();
+    assert_eq!(stored.get("edited"), None);
 }
 
 #[tokio::test]

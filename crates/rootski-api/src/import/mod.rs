@@ -7,8 +7,10 @@
 //! written, in batches of one transaction each. With `strict`, any bad record
 //! fails the run before anything is written. Items are upserts of deterministic
 //! content, so importing the same files again changes nothing; a run cut short
-//! by a crash is finished by running it again (`resume` just skips the batches a
-//! checkpoint says are already committed).
+//! by a crash is finished by running it again. `resume` skips the batches a
+//! checkpoint says are already committed, then every remaining item whose key is
+//! already present in the store (one batch read per write batch), so a resumed run
+//! writes only what is missing and never overwrites what is stored.
 
 mod dataset;
 mod dynamo_json;
@@ -35,7 +37,8 @@ use sha2::{Digest, Sha256};
 pub struct ImportOptions {
     /// Fail (writing nothing) if any record is bad, instead of skipping it.
     pub strict: bool,
-    /// Skip the items a previous, interrupted run of the same inputs committed.
+    /// Skip the batches a previous, interrupted run of the same inputs committed,
+    /// and every other item whose key is already present.
     pub resume: bool,
     /// Items per write transaction.
     pub batch_size: usize,
@@ -91,6 +94,8 @@ pub struct ImportReport {
     pub written: u64,
     /// Items skipped because a checkpoint said they were committed (`resume`).
     pub resumed: u64,
+    /// Items skipped because their key was already present (`resume`).
+    pub already_present: u64,
     /// Inferred breakdowns not written because a person's breakdown is official.
     pub kept_human_breakdowns: u64,
     /// Bad records that were skipped.
@@ -228,6 +233,15 @@ pub async fn write_parsed(
     while pending.peek().is_some() {
         let batch: Vec<Item> = pending.by_ref().take(batch_size).collect();
         let attempted = batch.len() as u64;
+        let batch = if options.resume {
+            let (missing, present) = only_missing(store, batch)
+                .await
+                .map_err(store_err(report.written))?;
+            report.already_present += present;
+            missing
+        } else {
+            batch
+        };
         let batch = if options.keep_human_breakdowns {
             let (kept, skipped) = without_overwriting_people(store, batch)
                 .await
@@ -254,6 +268,28 @@ pub async fn write_parsed(
         });
     }
     Ok(report)
+}
+
+/// Drops the items whose key is already in the store (one batch read). Returns
+/// the missing items and how many were present.
+async fn only_missing(
+    store: &dyn Store,
+    batch: Vec<Item>,
+) -> Result<(Vec<Item>, u64), crate::store::StoreError> {
+    let mut keys = Vec::with_capacity(batch.len());
+    for item in &batch {
+        let k = crate::store::item::item_keys(item)?;
+        keys.push((k.pk.to_owned(), k.sk.to_owned()));
+    }
+    let existing = store.get_items(&keys).await?;
+    let before = batch.len();
+    let missing: Vec<Item> = batch
+        .into_iter()
+        .zip(existing)
+        .filter_map(|(item, found)| found.is_none().then_some(item))
+        .collect();
+    let present = (before - missing.len()) as u64;
+    Ok((missing, present))
 }
 
 /// Drops inferred official breakdowns whose word already has an official

@@ -67,7 +67,8 @@ pub struct Args {
     /// Fail without writing anything if any record is bad (default: skip bad records).
     #[arg(long, env = "ROOTSKI__STRICT")]
     pub strict: bool,
-    /// Continue an interrupted import of the same files after its last committed batch.
+    /// Continue an interrupted import of the same files: skip its committed batches and
+    /// every item whose key is already stored (never overwritten).
     #[arg(long, env = "ROOTSKI__RESUME")]
     pub resume: bool,
     /// Items written per transaction.
@@ -107,10 +108,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             print_skipped(&report.errors);
             eprintln!(
                 "imported {} item(s) into {target} ({} written now, {} already committed by an earlier run, \
-                 {} inferred breakdown(s) kept back by reviewed ones); {} bad record(s) skipped",
+                 {} already present, {} inferred breakdown(s) kept back by reviewed ones); \
+                 {} bad record(s) skipped",
                 report.items,
                 report.written,
                 report.resumed,
+                report.already_present,
                 report.kept_human_breakdowns,
                 report.errors.len()
             );
@@ -145,7 +148,8 @@ async fn open_store(args: &Args) -> anyhow::Result<(Arc<dyn Store>, String)> {
         }
         StoreArg::Dynamodb => {
             // Writes go out as BatchWriteItem calls of 25 items, a few in flight at
-            // once, unprocessed items retried; --resume skips committed batches.
+            // once, unprocessed items retried; --resume skips committed batches and
+            // present items (BatchGetItem per batch).
             let mut options = DynamoOptions::new(args.table.clone());
             options.endpoint_url = args.endpoint_url.clone();
             let store = DynamoStore::connect(&options)

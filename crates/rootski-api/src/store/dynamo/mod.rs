@@ -6,8 +6,9 @@
 //! until the limit); breakdowns by submitter → Query on gsi2; morphemes → Query
 //! on gsi1; families and raw items by keys → BatchGetItem; registration →
 //! PutItem with `attribute_not_exists(pk)`; breakdown submission → PutItem.
-//! Only the morpheme catalog (built once per process, then cached by the API)
-//! and the test/export helper `all_items` scan.
+//! The morpheme catalog (built once per process, then cached by the API) reads
+//! families by id with BatchGetItem ([`catalog`]); only the test/export helper
+//! `all_items` scans (the deployed function's policy grants no Scan).
 //!
 //! Errors: the SDK retries throttling and transient errors (standard mode,
 //! [`DynamoOptions::max_attempts`]); what still fails becomes
@@ -17,6 +18,7 @@
 //! Store metadata ([`Store::get_meta`]) lives in `META#<key>` / `META` items,
 //! which [`Store::all_items`] leaves out.
 
+mod catalog;
 mod client;
 mod convert;
 mod ops;
@@ -28,7 +30,7 @@ pub use table::{delete_table, ensure_table};
 
 use super::codec::{self, ItemKind};
 use super::item::item_keys;
-use super::keys::{self, types};
+use super::keys;
 use super::{Item, Store, StoreError, StoreResult};
 use crate::domain::{
     Breakdown, BreakdownKind, FamilyId, Morpheme, MorphemeCatalog, MorphemeFamily, MorphemeId,
@@ -308,19 +310,7 @@ impl Store for DynamoStore {
     }
 
     async fn morpheme_catalog(&self) -> StoreResult<MorphemeCatalog> {
-        // No key pattern covers every family; this runs once per process.
-        let items = ops::scan(&self.client, &self.table, Some(keys::family_prefix())).await?;
-        let mut catalog = MorphemeCatalog::default();
-        for item in &items {
-            match item.get("__type").and_then(Value::as_str) {
-                Some(types::MORPHEME) => catalog.morphemes.push(codec::decode_item(item)?),
-                Some(types::MORPHEME_FAMILY) => catalog.families.push(codec::decode_item(item)?),
-                _ => {}
-            }
-        }
-        catalog.morphemes.sort_by_key(|m| m.morpheme_id);
-        catalog.families.sort_by_key(|f| f.family_id);
-        Ok(catalog)
+        catalog::read_catalog(&self.client, &self.table).await
     }
 
     async fn put_breakdown(&self, kind: BreakdownKind, breakdown: &Breakdown) -> StoreResult<()> {
