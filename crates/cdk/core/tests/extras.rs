@@ -351,3 +351,89 @@ fn bundling_follows_the_bundling_stacks_patterns() {
         assert_eq!(nested.bundling_required(), api.bundling_required());
     }
 }
+
+/// API Gateway alias hosted zones (not in aws-cdk-lib's region-info: transcribed from
+/// the AWS General Reference in tools/cdk-reference/apigateway-hosted-zones.json).
+#[test]
+fn api_gateway_hosted_zone_facts() {
+    let dir = common::outdir("apigw-facts");
+    let app = App::new(AppProps {
+        read_environment: false,
+        outdir: Some(dir.clone()),
+        ..Default::default()
+    })
+    .unwrap();
+    let env = |region: &str| StackProps {
+        env: Some(Environment {
+            account: Some("1".into()),
+            region: Some(region.into()),
+        }),
+        ..Default::default()
+    };
+    let regional = "apigateway:regional-route-53-hosted-zone-id";
+    let edge = "apigateway:edge-route-53-hosted-zone-id";
+    let oregon = Stack::new(&app, "Oregon", env("us-west-2")).unwrap();
+    assert_eq!(
+        oregon.regional_fact(regional, None).unwrap(),
+        "Z2OJLYMUO9EFXC"
+    );
+    assert_eq!(oregon.regional_fact(edge, None).unwrap(), "Z2FDTNDATAQYW2");
+    let ireland = Stack::new(&app, "Ireland", env("eu-west-1")).unwrap();
+    assert_eq!(
+        ireland.regional_fact(regional, None).unwrap(),
+        "ZLY8HYME6SFDD"
+    );
+    // A Region the table does not cover needs a default.
+    let hyderabad = Stack::new(&app, "Hyderabad", env("ap-south-2")).unwrap();
+    let err = hyderabad
+        .regional_fact(regional, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("ap-south-2") && err.contains(regional),
+        "{err}"
+    );
+    assert_eq!(hyderabad.regional_fact(regional, Some("Z0")).unwrap(), "Z0");
+
+    // Agnostic: a Mappings table over the covered Regions, read by Fn::FindInMap.
+    let agnostic = Stack::new(&app, "Agnostic", StackProps::default()).unwrap();
+    output(
+        &agnostic,
+        "Zone",
+        agnostic.regional_fact(regional, None).unwrap(),
+    )
+    .unwrap();
+    let edge_value = agnostic.regional_fact(edge, None).unwrap();
+    output(&agnostic, "Edge", edge_value).unwrap();
+    app.synth().unwrap();
+    let template: Value =
+        serde_json::from_str(&common::read(&dir, "Agnostic.template.json")).unwrap();
+    let map = &template["Mappings"]["ApigatewayMap"];
+    assert_eq!(
+        map["us-east-1"]["regionalxroutex53xhostedxzonexid"],
+        "Z1UJRXOUMOOFQ8"
+    );
+    assert_eq!(
+        map["us-gov-west-1"]["regionalxroutex53xhostedxzonexid"],
+        "Z1K6XKP9SAGWDV"
+    );
+    assert!(
+        map["ap-south-2"]
+            .get("regionalxroutex53xhostedxzonexid")
+            .is_none(),
+        "{map}"
+    );
+    assert_eq!(
+        template["Outputs"]["Zone"]["Value"],
+        json!({"Fn::FindInMap": ["ApigatewayMap", {"Ref": "AWS::Region"}, "regionalxroutex53xhostedxzonexid"]})
+    );
+    // The edge zone differs per partition (aws vs aws-cn), so it is mapped too.
+    assert_eq!(
+        map["cn-north-1"]["edgexroutex53xhostedxzonexid"],
+        map["cn-northwest-1"]["edgexroutex53xhostedxzonexid"]
+    );
+    assert_eq!(
+        map["eu-west-1"]["edgexroutex53xhostedxzonexid"],
+        "Z2FDTNDATAQYW2"
+    );
+}
