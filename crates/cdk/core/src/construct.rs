@@ -69,10 +69,11 @@ impl fmt::Debug for Construct {
     }
 }
 
+/// The path, as the constructs library's `toString()` (`<root>` for the app).
 impl fmt::Display for Construct {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.path().is_empty() {
-            "<app>"
+            "<root>"
         } else {
             self.path()
         })

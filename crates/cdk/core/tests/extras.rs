@@ -437,3 +437,17 @@ fn api_gateway_hosted_zone_facts() {
         "Z2FDTNDATAQYW2"
     );
 }
+
+/// `to_string` (the seed page's member) is the construct path, `<root>` for the app,
+/// as the constructs library's `toString()`.
+#[test]
+fn stack_to_string_is_its_path() {
+    let app = App::new(AppProps {
+        read_environment: false,
+        ..Default::default()
+    })
+    .unwrap();
+    let stack = Stack::new(&app, "Shown", StackProps::default()).unwrap();
+    assert_eq!(stack.to_string(), "Shown");
+    assert_eq!(app.to_string(), "<root>");
+}
