@@ -61,4 +61,13 @@ for f in "${dataset[@]}"; do files+=("$fixtures/$f"); done
 "$rootski" import --store dynamodb --endpoint-url "$ROOTSKI_TEST_DYNAMO_ENDPOINT" \
     --table rootski-import-check --resume "${files[@]}" 2>&1 | tee "$work/resume.log"
 grep -q "(0 written now, 37 already committed" "$work/resume.log"
+
+echo "-- rootski import --resume over items already present (no checkpoint for these inputs)"
+"$rootski" import --store dynamodb --endpoint-url "$ROOTSKI_TEST_DYNAMO_ENDPOINT" \
+    --table rootski-present-check --create-table "$fixtures/dataset/morphemes.jsonl" 2>&1 | tee "$work/first.log"
+present=$(sed -n 's/^imported \([0-9]*\) item(s).*/\1/p' "$work/first.log")
+[ -n "$present" ] || { echo "no item count in the first import's output" >&2; exit 1; }
+"$rootski" import --store dynamodb --endpoint-url "$ROOTSKI_TEST_DYNAMO_ENDPOINT" \
+    --table rootski-present-check --resume "${files[@]}" 2>&1 | tee "$work/present.log"
+grep -q "($((37 - present)) written now, 0 already committed by an earlier run, $present already present" "$work/present.log"
 echo "-- DynamoDB check passed"

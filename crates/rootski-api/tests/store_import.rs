@@ -377,16 +377,11 @@ async fn resume_skips_committed_batches_and_present_items() {
     word5.insert("edited".into(), serde_json::json!(true));
     store.put_items(vec![word5]).await.unwrap();
 
-    let resumed = run(
-        &store,
-        &DATASET,
-        ImportOptions {
-            resume: true,
-            ..options.clone()
-        },
-    )
-    .await
-    .unwrap();
+    let resume = ImportOptions {
+        resume: true,
+        ..options.clone()
+    };
+    let resumed = run(&store, &DATASET, resume.clone()).await.unwrap();
     assert_eq!(
         (resumed.resumed, resumed.already_present, resumed.written),
         (20, 1, full.items - 21)
@@ -397,16 +392,7 @@ async fn resume_skips_committed_batches_and_present_items() {
     assert_eq!(stored.get("edited"), Some(&serde_json::json!(true)));
 
     // Resuming a finished import writes nothing.
-    let done = run(
-        &store,
-        &DATASET,
-        ImportOptions {
-            resume: true,
-            ..options.clone()
-        },
-    )
-    .await
-    .unwrap();
+    let done = run(&store, &DATASET, resume).await.unwrap();
     assert_eq!((done.resumed, done.written), (full.items, 0));
 
     // Without --resume everything is (idempotently) written again.

@@ -3,20 +3,17 @@
 //! DATA_MODEL.md allows only key lookups and key-range queries, and the deployed
 //! function's policy grants GetItem, Query, BatchGetItem, PutItem and CreateBackup —
 //! no Scan. No key pattern lists every family, but family ids are the original
-//! database's serial ids, so the families are read *by id*: windows of
-//! [`WINDOW`] consecutive ids, one BatchGetItem each, [`IN_FLIGHT`] windows at a
-//! time, until [`STOP_AFTER_EMPTY`] consecutive windows find nothing (a run of
-//! that many missing ids ends the table; shorter gaps are read through). The
-//! morphemes are then read by the keys their families list
-//! (`MORPHEME_FAMILY#<family>` / `MORPHEME#<id>`), again in parallel chunks.
+//! database's serial ids, so the families are read *by id*: rounds of
+//! [`WINDOWS_PER_ROUND`] windows of [`WINDOW`] consecutive ids (one batch read, its
+//! chunks in parallel), until [`STOP_AFTER_EMPTY`] consecutive windows find nothing
+//! (a run of that many missing ids ends the table; shorter gaps are read through).
+//! The morphemes are then read by the keys their families list
+//! (`MORPHEME_FAMILY#<family>` / `MORPHEME#<id>`).
 //!
 //! Runs once per process (the API caches the built document); for the open dataset
-//! (19,442 families) that is ~200 + ~200 batch reads.
-
-use std::collections::HashMap;
+//! (19,442 families) that is ~200 + ~200 BatchGetItem calls.
 
 use aws_sdk_dynamodb::Client;
-use tokio::task::JoinSet;
 
 use super::super::codec;
 use super::super::keys;
@@ -24,10 +21,10 @@ use super::super::{Item, StoreError};
 use super::ops::{self, BATCH_GET_MAX};
 use crate::domain::{FamilyId, Morpheme, MorphemeCatalog, MorphemeFamily};
 
-/// Ids per window (one BatchGetItem: its maximum key count).
+/// Ids per window (one BatchGetItem chunk).
 pub const WINDOW: i64 = BATCH_GET_MAX as i64;
-/// Batch reads in flight at once.
-pub const IN_FLIGHT: usize = 8;
+/// Windows read per round.
+pub const WINDOWS_PER_ROUND: i64 = 8;
 /// Consecutive empty windows that end the id walk: a gap of 800 missing ids. An
 /// empty window costs one small BatchGetItem, so the margin is cheap (one extra
 /// round of reads).
@@ -47,7 +44,7 @@ pub async fn read_catalog(client: &Client, table: &str) -> Result<MorphemeCatalo
                 .map(|m| (keys::family(f.family_id), keys::morpheme(m.morpheme_id)))
         })
         .collect();
-    let found = parallel_batch_get(client, table, member_keys.chunks(BATCH_GET_MAX)).await?;
+    let found = ops::batch_get(client, table, &member_keys).await?;
     let mut morphemes: Vec<Morpheme> = Vec::with_capacity(found.len());
     for item in found.values() {
         if is_kind(item, keys::types::MORPHEME) {
@@ -66,71 +63,39 @@ fn is_kind(item: &Item, kind: &str) -> bool {
 }
 
 /// The keys of the family items with ids in window `w`.
-fn window_keys(w: i64) -> Vec<Key> {
-    (w * WINDOW..(w + 1) * WINDOW)
-        .map(|id: FamilyId| (keys::family(id), keys::family(id)))
-        .collect()
+fn window_keys(w: i64) -> impl Iterator<Item = Key> {
+    (w * WINDOW..(w + 1) * WINDOW).map(|id: FamilyId| (keys::family(id), keys::family(id)))
 }
 
-/// Walks family ids from 0 upwards, [`IN_FLIGHT`] windows per round, until
-/// [`STOP_AFTER_EMPTY`] consecutive windows are empty.
+/// Walks family ids from 0 upwards until [`STOP_AFTER_EMPTY`] consecutive
+/// windows are empty.
 async fn read_families(client: &Client, table: &str) -> Result<Vec<MorphemeFamily>, StoreError> {
     let mut families = Vec::new();
-    let mut next_window: i64 = 0;
+    let mut first: i64 = 0;
     let mut empty_run = 0usize;
     while empty_run < STOP_AFTER_EMPTY {
-        let round: Vec<Vec<Key>> = (next_window..next_window + IN_FLIGHT as i64)
-            .map(window_keys)
+        let round: Vec<Key> = (first..first + WINDOWS_PER_ROUND)
+            .flat_map(window_keys)
             .collect();
-        next_window += IN_FLIGHT as i64;
-        let mut tasks = JoinSet::new();
-        for (i, keys) in round.into_iter().enumerate() {
-            let client = client.clone();
-            let table = table.to_owned();
-            tasks.spawn(async move { (i, ops::batch_get(&client, &table, &keys).await) });
-        }
-        let mut by_window: Vec<Option<HashMap<Key, Item>>> = vec![None; IN_FLIGHT];
-        while let Some(done) = tasks.join_next().await {
-            let (i, result) = done.map_err(|e| StoreError::Worker(e.to_string()))?;
-            by_window[i] = Some(result?);
-        }
-        for found in by_window.into_iter().flatten() {
-            let mut any = false;
-            for item in found.values() {
-                if is_kind(item, keys::types::MORPHEME_FAMILY) {
-                    families.push(codec::decode_item(item)?);
-                    any = true;
+        let found = ops::batch_get(client, table, &round).await?;
+        let mut filled = [false; WINDOWS_PER_ROUND as usize];
+        for item in found.values() {
+            if is_kind(item, keys::types::MORPHEME_FAMILY) {
+                let family: MorphemeFamily = codec::decode_item(item)?;
+                if let Ok(w) = usize::try_from(family.family_id / WINDOW - first)
+                    && let Some(slot) = filled.get_mut(w)
+                {
+                    *slot = true;
                 }
+                families.push(family);
             }
-            empty_run = if any { 0 } else { empty_run + 1 };
         }
+        for window_filled in filled {
+            empty_run = if window_filled { 0 } else { empty_run + 1 };
+        }
+        first += WINDOWS_PER_ROUND;
     }
     Ok(families)
-}
-
-/// BatchGetItem over `chunks` (each ≤ 100 keys), [`IN_FLIGHT`] at a time.
-async fn parallel_batch_get<'a>(
-    client: &Client,
-    table: &str,
-    chunks: impl Iterator<Item = &'a [Key]>,
-) -> Result<HashMap<Key, Item>, StoreError> {
-    let mut found = HashMap::new();
-    let mut tasks = JoinSet::new();
-    for chunk in chunks {
-        if tasks.len() >= IN_FLIGHT
-            && let Some(done) = tasks.join_next().await
-        {
-            found.extend(done.map_err(|e| StoreError::Worker(e.to_string()))??);
-        }
-        let client = client.clone();
-        let table = table.to_owned();
-        let keys = chunk.to_vec();
-        tasks.spawn(async move { ops::batch_get(&client, &table, &keys).await });
-    }
-    while let Some(done) = tasks.join_next().await {
-        found.extend(done.map_err(|e| StoreError::Worker(e.to_string()))??);
-    }
-    Ok(found)
 }
 
 #[cfg(test)]
@@ -139,10 +104,10 @@ mod tests {
 
     #[test]
     fn windows_cover_consecutive_ids_from_zero() {
-        let w0 = window_keys(0);
+        let w0: Vec<Key> = window_keys(0).collect();
         assert_eq!(w0.len(), 100);
         assert_eq!(w0[0].0, "MORPHEME_FAMILY#0");
         assert_eq!(w0[99].1, "MORPHEME_FAMILY#99");
-        assert_eq!(window_keys(3)[0].0, "MORPHEME_FAMILY#300");
+        assert_eq!(window_keys(3).next().unwrap().0, "MORPHEME_FAMILY#300");
     }
 }

@@ -120,8 +120,58 @@ pub async fn scan(
     Ok(out)
 }
 
-/// Reads items at `keys` with BatchGetItem (chunks of 100, unprocessed keys
-/// retried with backoff). Returns the found items by key; duplicates are fine.
+/// Batch calls in flight at once (BatchGetItem chunks of a large read,
+/// BatchWriteItem chunks of a bulk write).
+pub const IN_FLIGHT: usize = 4;
+
+/// Runs `jobs` with at most [`IN_FLIGHT`] at a time on the runtime; the results
+/// come back in completion order, the first failure ends the run.
+async fn run_bounded<T, F>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, StoreError>
+where
+    F: std::future::Future<Output = Result<T, StoreError>> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut out = Vec::new();
+    for job in jobs {
+        if tasks.len() >= IN_FLIGHT
+            && let Some(done) = tasks.join_next().await
+        {
+            out.push(done.map_err(|e| StoreError::Worker(e.to_string()))??);
+        }
+        tasks.spawn(job);
+    }
+    while let Some(done) = tasks.join_next().await {
+        out.push(done.map_err(|e| StoreError::Worker(e.to_string()))??);
+    }
+    Ok(out)
+}
+
+/// Before retry round `round` of a batch call (0 = the first call): sleeps the
+/// backoff, or fails once the rounds are used up while `pending` entries remain.
+async fn before_round(
+    operation: &'static str,
+    round: u32,
+    pending: usize,
+) -> Result<(), StoreError> {
+    if round == 0 {
+        return Ok(());
+    }
+    if round > UNPROCESSED_ROUNDS {
+        return Err(StoreError::Dynamo {
+            operation,
+            reason: format!(
+                "{pending} entries still unprocessed after {UNPROCESSED_ROUNDS} retries (table throttled)"
+            ),
+        });
+    }
+    tokio::time::sleep(backoff(round)).await;
+    Ok(())
+}
+
+/// Reads items at `keys` with BatchGetItem (chunks of 100, up to [`IN_FLIGHT`]
+/// at once, unprocessed keys retried with backoff). Returns the found items by
+/// key; duplicates are fine.
 pub async fn batch_get(
     client: &Client,
     table: &str,
@@ -130,61 +180,62 @@ pub async fn batch_get(
     let mut unique: Vec<&(String, String)> = keys.iter().collect();
     unique.sort();
     unique.dedup();
-    let mut found = HashMap::new();
+    let mut jobs = Vec::with_capacity(unique.len().div_ceil(BATCH_GET_MAX));
     for chunk in unique.chunks(BATCH_GET_MAX) {
-        let mut pending: Vec<AttributeMap> = chunk.iter().map(|(pk, sk)| key_map(pk, sk)).collect();
-        let mut round = 0;
-        while !pending.is_empty() {
-            if round > 0 {
-                if round > UNPROCESSED_ROUNDS {
-                    return Err(StoreError::Dynamo {
-                        operation: "BatchGetItem",
-                        reason: format!(
-                            "{} keys still unprocessed after {UNPROCESSED_ROUNDS} retries (table throttled)",
-                            pending.len()
-                        ),
-                    });
+        let pending: Vec<AttributeMap> = chunk.iter().map(|(pk, sk)| key_map(pk, sk)).collect();
+        jobs.push(get_chunk(client.clone(), table.to_owned(), pending));
+    }
+    let mut found = HashMap::new();
+    for part in run_bounded(jobs).await? {
+        found.extend(part);
+    }
+    Ok(found)
+}
+
+/// One BatchGetItem chunk, retrying its unprocessed keys.
+async fn get_chunk(
+    client: Client,
+    table: String,
+    mut pending: Vec<AttributeMap>,
+) -> Result<HashMap<(String, String), Item>, StoreError> {
+    let mut found = HashMap::new();
+    let mut round = 0;
+    while !pending.is_empty() {
+        before_round("BatchGetItem", round, pending.len()).await?;
+        round += 1;
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(std::mem::take(&mut pending)))
+            .build()
+            .map_err(|e| sdk_error("BatchGetItem", e))?;
+        let response = client
+            .batch_get_item()
+            .request_items(&table, request)
+            .send()
+            .await
+            .map_err(|e| sdk_error("BatchGetItem", e))?;
+        if let Some(items) = response.responses.as_ref().and_then(|r| r.get(&table)) {
+            for attrs in items {
+                if let Some(key) = key_of(attrs) {
+                    found.insert(key, from_attributes(attrs)?);
                 }
-                tokio::time::sleep(backoff(round)).await;
             }
-            round += 1;
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(std::mem::take(&mut pending)))
-                .build()
-                .map_err(|e| sdk_error("BatchGetItem", e))?;
-            let response = client
-                .batch_get_item()
-                .request_items(table, request)
-                .send()
-                .await
-                .map_err(|e| sdk_error("BatchGetItem", e))?;
-            if let Some(items) = response.responses.as_ref().and_then(|r| r.get(table)) {
-                for attrs in items {
-                    if let Some(key) = key_of(attrs) {
-                        found.insert(key, from_attributes(attrs)?);
-                    }
-                }
-            }
-            if let Some(unprocessed) = response.unprocessed_keys.and_then(|mut u| u.remove(table)) {
-                pending = unprocessed.keys;
-            }
+        }
+        if let Some(unprocessed) = response.unprocessed_keys.and_then(|mut u| u.remove(&table)) {
+            pending = unprocessed.keys;
         }
     }
     Ok(found)
 }
 
-/// BatchWriteItem calls in flight at once during a bulk write.
-pub const WRITE_CONCURRENCY: usize = 4;
-
-/// Writes items with BatchWriteItem: chunks of 25, up to [`WRITE_CONCURRENCY`]
-/// chunks in flight, unprocessed items retried with backoff. Not atomic across
-/// chunks (re-running a failed write completes it). Returns the items written.
+/// Writes items with BatchWriteItem: chunks of 25, up to [`IN_FLIGHT`] chunks in
+/// flight, unprocessed items retried with backoff. Not atomic across chunks
+/// (re-running a failed write completes it). Returns the items written.
 pub async fn batch_write(
     client: &Client,
     table: &str,
     items: &[Item],
 ) -> Result<usize, StoreError> {
-    let mut tasks = tokio::task::JoinSet::new();
+    let mut jobs = Vec::with_capacity(items.len().div_ceil(BATCH_WRITE_MAX));
     for chunk in items.chunks(BATCH_WRITE_MAX) {
         let mut requests: Vec<WriteRequest> = Vec::with_capacity(chunk.len());
         for item in chunk {
@@ -194,48 +245,32 @@ pub async fn batch_write(
                 .map_err(|e| sdk_error("BatchWriteItem", e))?;
             requests.push(WriteRequest::builder().put_request(put).build());
         }
-        if tasks.len() >= WRITE_CONCURRENCY
-            && let Some(done) = tasks.join_next().await
-        {
-            done.map_err(|e| StoreError::Worker(e.to_string()))??;
-        }
-        let (client, table) = (client.clone(), table.to_owned());
-        tasks.spawn(async move { write_chunk(&client, &table, requests).await });
+        jobs.push(write_chunk(client.clone(), table.to_owned(), requests));
     }
-    while let Some(done) = tasks.join_next().await {
-        done.map_err(|e| StoreError::Worker(e.to_string()))??;
-    }
+    run_bounded(jobs).await?;
     Ok(items.len())
 }
 
 /// One BatchWriteItem chunk, retrying its unprocessed items.
 async fn write_chunk(
-    client: &Client,
-    table: &str,
+    client: Client,
+    table: String,
     mut pending: Vec<WriteRequest>,
 ) -> Result<(), StoreError> {
     let mut round = 0;
     while !pending.is_empty() {
-        if round > 0 {
-            if round > UNPROCESSED_ROUNDS {
-                return Err(StoreError::Dynamo {
-                    operation: "BatchWriteItem",
-                    reason: format!(
-                        "{} items still unprocessed after {UNPROCESSED_ROUNDS} retries (table throttled)",
-                        pending.len()
-                    ),
-                });
-            }
-            tokio::time::sleep(backoff(round)).await;
-        }
+        before_round("BatchWriteItem", round, pending.len()).await?;
         round += 1;
         let response = client
             .batch_write_item()
-            .request_items(table, std::mem::take(&mut pending))
+            .request_items(&table, std::mem::take(&mut pending))
             .send()
             .await
             .map_err(|e| sdk_error("BatchWriteItem", e))?;
-        if let Some(unprocessed) = response.unprocessed_items.and_then(|mut u| u.remove(table)) {
+        if let Some(unprocessed) = response
+            .unprocessed_items
+            .and_then(|mut u| u.remove(&table))
+        {
             pending = unprocessed;
         }
     }
