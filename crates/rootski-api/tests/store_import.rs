@@ -386,7 +386,7 @@ async fn resume_skips_committed_batches_and_present_items() {
         (resumed.resumed, resumed.already_present, resumed.written),
         (20, 1, full.items - 21)
     );
-    let stored = store.get_items(&[key.clone()]).await.unwrap()[0]
+    let stored = store.get_items(std::slice::from_ref(&key)).await.unwrap()[0]
         .clone()
         .unwrap();
     assert_eq!(stored.get("edited"), Some(&serde_json::json!(true)));
