@@ -134,6 +134,34 @@ pub fn outdir_arg(name: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// The whole of a binary: `<name> <outdir>` synthesizes the app `build` makes and
+/// prints the stack names; usage errors exit 2, synthesis errors 1.
+pub fn main_for(name: &str, build: fn(&Path) -> cdk::Result<App>) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let outdir = match outdir_arg(name) {
+        Ok(d) => d,
+        Err(usage) => {
+            eprintln!("error: {usage}");
+            return ExitCode::from(2);
+        }
+    };
+    match build(&outdir).and_then(|app| app.synth()) {
+        Ok(assembly) => {
+            let names: Vec<&str> = assembly
+                .stacks
+                .iter()
+                .map(|s| s.stack_name.as_str())
+                .collect();
+            println!("synthesized {} into {}", names.join(", "), outdir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

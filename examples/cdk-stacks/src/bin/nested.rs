@@ -1,28 +1,5 @@
 //! `nested <outdir>`: synthesizes the [`cdk_stacks::nested`] app into `<outdir>`.
 
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    let outdir = match cdk_stacks::outdir_arg("nested") {
-        Ok(d) => d,
-        Err(usage) => {
-            eprintln!("error: {usage}");
-            return ExitCode::from(2);
-        }
-    };
-    match cdk_stacks::nested(&outdir).and_then(|app| app.synth()) {
-        Ok(assembly) => {
-            let names: Vec<&str> = assembly
-                .stacks
-                .iter()
-                .map(|s| s.stack_name.as_str())
-                .collect();
-            println!("synthesized {} into {}", names.join(", "), outdir.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    cdk_stacks::main_for("nested", cdk_stacks::nested)
 }
