@@ -11,17 +11,7 @@ use cdk::{
 };
 use serde_json::{Value, json};
 
-fn output(stack: &Stack, id: &str, value: String) -> cdk::Result<()> {
-    CfnOutput::new(
-        stack,
-        id,
-        CfnOutputProps {
-            value,
-            ..Default::default()
-        },
-    )
-    .map(|_| ())
-}
+use common::output;
 
 fn build(outdir: &std::path::Path) -> cdk::Result<App> {
     let mut context = serde_json::Map::new();

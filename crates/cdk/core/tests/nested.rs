@@ -7,9 +7,9 @@
 mod common;
 
 use cdk::{
-    App, AppProps, CfnOutput, CfnOutputProps, CfnResource, Construct, NestedStack,
-    NestedStackProps, Stack, StackProps,
+    App, AppProps, CfnResource, Construct, NestedStack, NestedStackProps, Stack, StackProps,
 };
+use common::output;
 use serde_json::{Value, json};
 
 fn build(outdir: &std::path::Path) -> cdk::Result<App> {
@@ -47,13 +47,10 @@ fn build(outdir: &std::path::Path) -> cdk::Result<App> {
         json!({"QueueName": bucket.ref_()}),
     )?;
     queue.add_dependency(&bucket);
-    CfnOutput::new(
+    output(
         &child,
         "Inside",
-        CfnOutputProps {
-            value: format!("{}|{}", child.stack_name(), child.stack_id()),
-            ..Default::default()
-        },
+        format!("{}|{}", child.stack_name(), child.stack_id()),
     )?;
     let grandchild = NestedStack::new(&child, "GrandChild", NestedStackProps::default())?;
     CfnResource::new(
@@ -70,33 +67,20 @@ fn build(outdir: &std::path::Path) -> cdk::Result<App> {
         json!({"Type": "String", "Value": "x"}),
     )?;
     sibling.add_dependency(&child, None)?;
-    CfnOutput::new(
-        &parent,
-        "QueueArn",
-        CfnOutputProps {
-            value: queue.get_att("Arn"),
-            ..Default::default()
-        },
-    )?;
-    CfnOutput::new(
+    output(&parent, "QueueArn", queue.get_att("Arn"))?;
+    output(
         &parent,
         "Outside",
-        CfnOutputProps {
-            value: format!("{}|{}", child.stack_name(), child.stack_id()),
-            ..Default::default()
-        },
+        format!("{}|{}", child.stack_name(), child.stack_id()),
     )?;
     let parent_path = child
         .nested_stack_parent()
         .map(|p| p.path().to_string())
         .unwrap_or_default();
-    CfnOutput::new(
+    output(
         &parent,
         "IsNested",
-        CfnOutputProps {
-            value: format!("{}/{}/{parent_path}", child.nested(), parent.nested()),
-            ..Default::default()
-        },
+        format!("{}/{}/{parent_path}", child.nested(), parent.nested()),
     )?;
     let other = Stack::new(&app, "Other", StackProps::default())?;
     CfnResource::new(

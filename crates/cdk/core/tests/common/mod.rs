@@ -10,6 +10,19 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+/// A plain `CfnOutput` with just a value.
+pub fn output(stack: &cdk::Stack, id: &str, value: String) -> cdk::Result<()> {
+    cdk::CfnOutput::new(
+        stack,
+        id,
+        cdk::CfnOutputProps {
+            value,
+            ..Default::default()
+        },
+    )
+    .map(|_| ())
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
