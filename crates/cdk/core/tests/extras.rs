@@ -5,8 +5,8 @@
 mod common;
 
 use cdk::{
-    App, AppProps, ArnComponents, ArnFormat, BootstraplessSynthesizer, CfnOutput, CfnOutputProps,
-    CfnParameter, CfnParameterProps, CfnResource, CliCredentialsStackSynthesizer, Environment,
+    App, AppProps, ArnComponents, ArnFormat, BootstraplessSynthesizer, CfnParameter,
+    CfnParameterProps, CfnResource, CliCredentialsStackSynthesizer, Environment,
     FileAssetPackaging, FileAssetSource, Fn, LegacyStackSynthesizer, Stack, StackProps,
 };
 use serde_json::{Value, json};
