@@ -37,6 +37,66 @@ pub struct DeployableStack {
     pub asset_manifests: Vec<PathBuf>,
     /// Stack artifacts this one depends on.
     pub depends_on: Vec<String>,
+    /// The bootstrap roles and version the stack asks for.
+    pub roles: StackRoles,
+}
+
+/// What a stack artifact says about bootstrap roles (ARNs with `${AWS::...}`
+/// placeholders, as synthesized).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StackRoles {
+    /// `assumeRoleArn`: the deploy role every CloudFormation call runs with.
+    pub assume_role_arn: Option<String>,
+    /// `assumeRoleExternalId`.
+    pub assume_role_external_id: Option<String>,
+    /// `cloudFormationExecutionRoleArn`: passed to CloudFormation as `RoleARN`.
+    pub execution_role_arn: Option<String>,
+    /// `requiresBootstrapStackVersion`.
+    pub requires_bootstrap_version: Option<u32>,
+    /// `bootstrapStackVersionSsmParameter`.
+    pub bootstrap_version_parameter: Option<String>,
+    /// `lookupRole`: the read-only role for reading the deployed template (diff).
+    pub lookup_role: Option<LookupRole>,
+}
+
+/// The `lookupRole` of a stack artifact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LookupRole {
+    /// `arn`.
+    pub arn: String,
+    /// `assumeRoleExternalId`.
+    pub external_id: Option<String>,
+    /// `requiresBootstrapStackVersion` (8 for the default synthesizer).
+    pub requires_bootstrap_version: Option<u32>,
+    /// `bootstrapStackVersionSsmParameter`.
+    pub bootstrap_version_parameter: Option<String>,
+}
+
+impl StackRoles {
+    /// From a stack artifact's `properties`.
+    pub fn from_properties(props: &Value) -> Self {
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let version = |v: &Value| {
+            v.get("requiresBootstrapStackVersion")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+        };
+        Self {
+            assume_role_arn: text(props, "assumeRoleArn"),
+            assume_role_external_id: text(props, "assumeRoleExternalId"),
+            execution_role_arn: text(props, "cloudFormationExecutionRoleArn"),
+            requires_bootstrap_version: version(props),
+            bootstrap_version_parameter: text(props, "bootstrapStackVersionSsmParameter"),
+            lookup_role: props.get("lookupRole").and_then(|l| {
+                Some(LookupRole {
+                    arn: text(l, "arn")?,
+                    external_id: text(l, "assumeRoleExternalId"),
+                    requires_bootstrap_version: version(l),
+                    bootstrap_version_parameter: text(l, "bootstrapStackVersionSsmParameter"),
+                })
+            }),
+        }
+    }
 }
 
 impl DeployableStack {
@@ -132,6 +192,7 @@ impl DeployableStack {
                 .map(str::to_owned),
             asset_manifests,
             depends_on,
+            roles: StackRoles::from_properties(&props),
         })
     }
 
@@ -253,6 +314,34 @@ mod tests {
     }
 
     #[test]
+    fn bootstrap_roles_are_read_from_the_properties() {
+        let props = serde_json::json!({
+            "assumeRoleArn": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/deploy",
+            "assumeRoleExternalId": "ext",
+            "cloudFormationExecutionRoleArn": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/exec",
+            "requiresBootstrapStackVersion": 6,
+            "bootstrapStackVersionSsmParameter": "/cdk-bootstrap/hnb659fds/version",
+            "lookupRole": {"arn": "arn:aws:iam::1:role/lookup", "requiresBootstrapStackVersion": 8,
+                "bootstrapStackVersionSsmParameter": "/cdk-bootstrap/hnb659fds/version"}
+        });
+        let roles = StackRoles::from_properties(&props);
+        assert_eq!(
+            roles.assume_role_arn.as_deref(),
+            Some("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/deploy")
+        );
+        assert_eq!(roles.assume_role_external_id.as_deref(), Some("ext"));
+        assert!(
+            roles
+                .execution_role_arn
+                .is_some_and(|r| r.ends_with("role/exec"))
+        );
+        assert_eq!(roles.requires_bootstrap_version, Some(6));
+        let lookup = roles.lookup_role.expect("lookup role");
+        assert_eq!(lookup.arn, "arn:aws:iam::1:role/lookup");
+        assert_eq!(lookup.requires_bootstrap_version, Some(8));
+    }
+
+    #[test]
     fn dependencies_deploy_first_and_properties_are_read() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path());
@@ -276,6 +365,7 @@ mod tests {
         assert!(b.termination_protection);
         assert_eq!(b.tags.get("team").map(String::as_str), Some("ru"));
         assert_eq!(b.account_and_region(), (None, None));
+        assert_eq!(b.roles, StackRoles::default());
         let err = deployment_order(&assembly, &["Nope".into()], true).expect_err("unknown");
         assert!(
             err.to_string().contains("stacks: C, A, B") || err.to_string().contains("stacks:"),
