@@ -57,6 +57,9 @@ pub struct StackRoles {
     pub bootstrap_version_parameter: Option<String>,
     /// `lookupRole`: the read-only role for reading the deployed template (diff).
     pub lookup_role: Option<LookupRole>,
+    /// The asset manifests' own `requiresBootstrapStackVersion` and parameter,
+    /// checked before their assets are published (as the CDK CLI does).
+    pub asset_requirements: Vec<(u32, Option<String>)>,
 }
 
 /// The `lookupRole` of a stack artifact.
@@ -95,6 +98,7 @@ impl StackRoles {
                     bootstrap_version_parameter: text(l, "bootstrapStackVersionSsmParameter"),
                 })
             }),
+            asset_requirements: Vec::new(),
         }
     }
 }
@@ -135,6 +139,7 @@ impl DeployableStack {
             .map(str::to_owned)
             .collect();
         let mut asset_manifests = Vec::new();
+        let mut asset_requirements = Vec::new();
         let mut depends_on = Vec::new();
         for dep in deps.iter().chain(
             props
@@ -157,6 +162,18 @@ impl DeployableStack {
                         if !asset_manifests.contains(&path) {
                             asset_manifests.push(path);
                         }
+                    }
+                    let props = a.get("properties").unwrap_or(&Value::Null);
+                    let required = props
+                        .get("requiresBootstrapStackVersion")
+                        .and_then(Value::as_u64)
+                        .and_then(|n| u32::try_from(n).ok());
+                    if let Some(required) = required {
+                        let parameter = props
+                            .get("bootstrapStackVersionSsmParameter")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned);
+                        asset_requirements.push((required, parameter));
                     }
                 }
                 Some(STACK_TYPE) if !depends_on.contains(dep) => depends_on.push(dep.clone()),
@@ -192,7 +209,10 @@ impl DeployableStack {
                 .map(str::to_owned),
             asset_manifests,
             depends_on,
-            roles: StackRoles::from_properties(&props),
+            roles: StackRoles {
+                asset_requirements,
+                ..StackRoles::from_properties(&props)
+            },
         })
     }
 
@@ -306,7 +326,8 @@ mod tests {
         };
         let manifest = serde_json::json!({"version": "55.0.0", "artifacts": {
             "C": stack(&["B"]), "A": stack(&[]), "B": stack(&["A", "B.assets"]),
-            "B.assets": {"type": "cdk:asset-manifest", "properties": {"file": "B.assets.json"}}
+            "B.assets": {"type": "cdk:asset-manifest", "properties": {"file": "B.assets.json",
+                "requiresBootstrapStackVersion": 6, "bootstrapStackVersionSsmParameter": "/p"}}
         }});
         std::fs::write(dir.join("manifest.json"), manifest.to_string()).expect("write");
         std::fs::write(dir.join("t.json"), "{}").expect("write");
@@ -365,7 +386,11 @@ mod tests {
         assert!(b.termination_protection);
         assert_eq!(b.tags.get("team").map(String::as_str), Some("ru"));
         assert_eq!(b.account_and_region(), (None, None));
-        assert_eq!(b.roles, StackRoles::default());
+        assert_eq!(b.roles.assume_role_arn, None);
+        assert_eq!(
+            b.roles.asset_requirements,
+            vec![(6, Some("/p".to_string()))]
+        );
         let err = deployment_order(&assembly, &["Nope".into()], true).expect_err("unknown");
         assert!(
             err.to_string().contains("stacks: C, A, B") || err.to_string().contains("stacks:"),

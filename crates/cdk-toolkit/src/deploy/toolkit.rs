@@ -81,12 +81,18 @@ pub async fn deploy(
         let stack_aws = sessions
             .for_role(&target, role.as_ref(), &purpose, ui)
             .await?;
-        if let Some(required) = stack.roles.requires_bootstrap_version {
+        let requirements = stack
+            .roles
+            .requires_bootstrap_version
+            .map(|v| (v, stack.roles.bootstrap_version_parameter.clone()))
+            .into_iter()
+            .chain(stack.roles.asset_requirements.iter().cloned());
+        for (required, parameter) in requirements {
             version::validate(
                 &stack_aws,
                 &stack.stack_name,
                 required,
-                stack.roles.bootstrap_version_parameter.as_deref(),
+                parameter.as_deref(),
                 &target.region,
             )
             .await?;
