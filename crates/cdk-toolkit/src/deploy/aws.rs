@@ -170,12 +170,15 @@ impl Aws {
             builder = builder.external_id(id);
         }
         let provider = builder.build().await;
+        // One cache for every client made from this configuration, so the role is
+        // assumed once (and refreshed before expiry), not once per client.
         let config = self
             .config
             .to_builder()
             .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
                 provider,
             ))
+            .identity_cache(aws_config::identity::IdentityCache::lazy().build())
             .build();
         let assumed = Aws {
             config,
