@@ -3,7 +3,9 @@
 # moto_server (pinned in tools/requirements.txt) on 127.0.0.1 (free port), waited for
 # at most 60 s and always stopped. Runs the cdk-toolkit deploy tests (feature
 # `deploy`) and the `rootski` CLI deploy tests with AWS_ENDPOINT_URL pointing at it
-# and dummy credentials — nothing talks to anything but 127.0.0.1.
+# and dummy credentials — nothing talks to anything but 127.0.0.1. The bootstrap roles
+# are exercised too: moto answers STS AssumeRole (switching to the role's account),
+# the SSM version parameter and EC2 DescribeAvailabilityZones.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"

@@ -103,6 +103,24 @@ fn missing_context_without_credentials_names_the_key_and_the_fix() {
     );
 }
 
+#[test]
+fn bootstrap_trusting_accounts_requires_execution_policies() {
+    let dir = app_dir();
+    let out = Command::new(env!("CARGO_BIN_EXE_rootski"))
+        .args(["bootstrap", "--trust", "111111111111"])
+        .current_dir(dir.path())
+        // Refused before any AWS call: nothing listens on port 9.
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_REGION", "us-west-2")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run rootski");
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("--cloudformation-execution-policies"), "{t}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn rootski_stack_up_to_a_described_change_set() {
     let Some(endpoint) = moto_endpoint() else {
@@ -152,6 +170,11 @@ async fn rootski_stack_up_to_a_described_change_set() {
     );
     assert!(t.contains("created and described, not executed"), "{t}");
     assert!(t.contains("AWS::Lambda::Function"), "{t}");
+    // The change sets were made with the bootstrap deploy role.
+    assert!(
+        t.contains(":assumed-role/cdk-hnb659fds-deploy-role-"),
+        "{t}"
+    );
     assert!(
         t.contains("AWS::DynamoDB") || t.contains("AllowLambdaAccessToDynamoDBTables"),
         "{t}"

@@ -83,23 +83,43 @@ impl Aws {
         aws_sdk_route53::Client::from_conf(conf)
     }
 
+    /// SSM in `region` (the bootstrap version parameter).
+    pub fn ssm(&self, region: &str) -> aws_sdk_ssm::Client {
+        let conf = aws_sdk_ssm::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_ssm::Client::from_conf(conf)
+    }
+
+    /// EC2 in `region` (availability-zone lookups).
+    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
+        let conf = aws_sdk_ec2::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
     /// The account of the credentials (STS `GetCallerIdentity`); a missing-credentials
     /// failure says how to supply them.
     pub async fn account(&self, region: &str) -> Result<String> {
-        let conf = aws_sdk_sts::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .build();
-        let out = aws_sdk_sts::Client::from_conf(conf)
+        Ok(self.caller(region).await?.account)
+    }
+
+    /// Who the credentials are (STS `GetCallerIdentity`): account, ARN, partition.
+    pub async fn caller(&self, region: &str) -> Result<Caller> {
+        let out = self
+            .sts(region)
             .get_caller_identity()
             .send()
             .await
             .map_err(|e| {
                 let message = aws_sdk_sts::error::DisplayErrorContext(&e).to_string();
-                let message = if message.contains("credentials") {
+                let message = if message.contains("credentials") && !message.contains("AssumeRole")
+                {
                     format!(
                         "{message}\nNo usable AWS credentials: set AWS_ACCESS_KEY_ID and \
-                         AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or \
-                         AWS_PROFILE naming a profile in ~/.aws/credentials."
+                     AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or \
+                     AWS_PROFILE naming a profile in ~/.aws/credentials."
                     )
                 } else {
                     message
@@ -109,13 +129,103 @@ impl Aws {
                     message,
                 }
             })?;
-        out.account()
+        let account = out
+            .account()
             .map(str::to_owned)
             .ok_or_else(|| ToolkitError::Aws {
                 what: "sts:GetCallerIdentity".into(),
                 message: "the response has no account".into(),
-            })
+            })?;
+        let arn = out.arn().unwrap_or_default().to_string();
+        // arn:<partition>:sts::<account>:...
+        let partition = arn
+            .split(':')
+            .nth(1)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+            .to_string();
+        Ok(Caller {
+            account,
+            arn,
+            partition,
+        })
     }
+
+    /// The same configuration with the credentials of `role_arn`, assumed (STS
+    /// `AssumeRole`, session `aws-cdk-<user>` as the CDK CLI names it) with these
+    /// credentials and refreshed when they expire. The first call is made here
+    /// (`GetCallerIdentity` as the role), so a role that cannot be assumed fails now,
+    /// not in the middle of a deployment; the identity is returned.
+    pub async fn assume_role(
+        &self,
+        role_arn: &str,
+        external_id: Option<&str>,
+        region: &str,
+    ) -> Result<(Aws, Caller)> {
+        let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(session_name())
+            .region(Region::new(region.to_string()))
+            .configure(&self.config);
+        if let Some(id) = external_id {
+            builder = builder.external_id(id);
+        }
+        let provider = builder.build().await;
+        // One cache for every client made from this configuration, so the role is
+        // assumed once (and refreshed before expiry), not once per client.
+        let config = self
+            .config
+            .to_builder()
+            .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
+                provider,
+            ))
+            .identity_cache(aws_config::identity::IdentityCache::lazy().build())
+            .build();
+        let assumed = Aws {
+            config,
+            path_style_s3: self.path_style_s3,
+        };
+        let identity = assumed.caller(region).await?;
+        Ok((assumed, identity))
+    }
+
+    fn sts(&self, region: &str) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+}
+
+/// The identity behind a set of credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// Account id.
+    pub account: String,
+    /// `arn:aws:iam::<account>:user/..` or `arn:aws:sts::<account>:assumed-role/..`.
+    pub arn: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`, ... (from the ARN).
+    pub partition: String,
+}
+
+/// `aws-cdk-<user>` with the characters a role session name may not hold replaced,
+/// as the CDK CLI names its sessions (so CloudTrail shows who deployed).
+fn session_name() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "noname".into());
+    let safe: String = user
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
+                c
+            } else {
+                '@'
+            }
+        })
+        .collect();
+    let mut name = format!("aws-cdk-{safe}");
+    name.truncate(64);
+    name
 }
 
 /// Maps any SDK error into the crate error: the service's code and message when it

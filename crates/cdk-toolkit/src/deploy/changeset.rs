@@ -16,8 +16,9 @@ use serde_json::Value;
 
 use super::Ui;
 use super::aws::aws_error;
-use super::events::{Failure, Polling, describe_stack, follow, known_event_ids, outputs_of};
+use super::events::{Polling, describe_stack, follow, known_event_ids, outputs_of};
 use super::exports::{deployed_template, keep_imported_exports};
+use super::report::{failed, print_outputs};
 use crate::diff::{diff_templates, render};
 use crate::error::{Result, ToolkitError};
 
@@ -50,6 +51,10 @@ pub struct StackDeployment {
     pub termination_protection: bool,
     /// SNS topics for events.
     pub notification_arns: Vec<String>,
+    /// The CloudFormation execution role (`RoleARN`), placeholders substituted: the
+    /// stack's `cloudFormationExecutionRoleArn`, passed whenever it has one, as the
+    /// CDK CLI does.
+    pub execution_role_arn: Option<String>,
 }
 
 /// Options of a deployment.
@@ -170,7 +175,8 @@ pub async fn deploy_stack(
         .capabilities(Capability::CapabilityIam)
         .capabilities(Capability::CapabilityNamedIam)
         .capabilities(Capability::CapabilityAutoExpand)
-        .set_notification_arns(Some(deployment.notification_arns.clone()));
+        .set_notification_arns(Some(deployment.notification_arns.clone()))
+        .set_role_arn(deployment.execution_role_arn.clone());
     req = match (&deployment.template_url, body.len() > BODY_LIMIT) {
         (Some(url), true) => req.template_url(url),
         (None, true) => {
@@ -377,51 +383,6 @@ fn status_of(stack: &Stack) -> String {
         .unwrap_or_default()
 }
 
-fn print_outputs(name: &str, outputs: &[(String, String, Option<String>)], ui: &mut dyn Ui) {
-    if outputs.is_empty() {
-        return;
-    }
-    ui.line("Outputs:");
-    for (k, v, _) in outputs {
-        ui.line(&format!("{name}.{k} = {v}"));
-    }
-}
-
-pub(crate) fn failed(
-    name: &str,
-    status: &str,
-    failures: &[Failure],
-    ui: &mut dyn Ui,
-) -> ToolkitError {
-    ui.line(&format!(" ❌  {name} failed: the stack is now {status}"));
-    let mut msg = format!("{name} failed to deploy; the stack is now {status}");
-    // The stack's own failure event repeats the resource's; list resources first.
-    for f in failures
-        .iter()
-        .filter(|f| f.resource_type != "AWS::CloudFormation::Stack")
-        .chain(
-            failures
-                .iter()
-                .filter(|f| f.resource_type == "AWS::CloudFormation::Stack"),
-        )
-    {
-        let line = format!(
-            "  {} {} {}: {}",
-            f.status, f.resource_type, f.logical_id, f.reason
-        );
-        ui.line(&line);
-        msg.push('\n');
-        msg.push_str(&line);
-    }
-    let rolled_back = match status {
-        "ROLLBACK_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" => "rolled back",
-        "ROLLBACK_FAILED" | "UPDATE_ROLLBACK_FAILED" => "rollback FAILED (fix by hand)",
-        _ => "not rolled back",
-    };
-    msg.push_str(&format!("\nresult: {rolled_back} ({status})"));
-    ToolkitError::Deploy(msg)
-}
-
 /// Waits for the change set; `None` when it is empty, else its changes as
 /// `(action, logical id, type, replacement)`.
 async fn wait_for_change_set(
@@ -485,49 +446,5 @@ async fn wait_for_change_set(
             )));
         }
         tokio::time::sleep(options.polling.interval).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    struct Lines(Vec<String>);
-    impl Ui for Lines {
-        fn line(&mut self, text: &str) {
-            self.0.push(text.to_string());
-        }
-        fn confirm(&mut self, _: &str) -> bool {
-            false
-        }
-    }
-
-    #[test]
-    fn failure_report_names_resources_reasons_and_rollback() {
-        let failures = vec![
-            Failure {
-                logical_id: "S".into(),
-                resource_type: "AWS::CloudFormation::Stack".into(),
-                status: "ROLLBACK_IN_PROGRESS".into(),
-                reason: "The following resource(s) failed to create: [Table].".into(),
-            },
-            Failure {
-                logical_id: "Table".into(),
-                resource_type: "AWS::DynamoDB::Table".into(),
-                status: "CREATE_FAILED".into(),
-                reason: "Invalid KeySchema".into(),
-            },
-        ];
-        let mut ui = Lines(Vec::new());
-        let err = failed("S", "ROLLBACK_COMPLETE", &failures, &mut ui).to_string();
-        assert!(err.starts_with("S failed to deploy; the stack is now ROLLBACK_COMPLETE"));
-        let table_at = err.find("CREATE_FAILED AWS::DynamoDB::Table Table: Invalid KeySchema");
-        let stack_at = err.find("AWS::CloudFormation::Stack");
-        assert!(table_at.is_some() && table_at < stack_at, "{err}");
-        assert!(
-            err.ends_with("result: rolled back (ROLLBACK_COMPLETE)"),
-            "{err}"
-        );
-        assert!(ui.0.iter().any(|l| l.contains("❌")));
     }
 }

@@ -1,15 +1,17 @@
 //! Missing-context resolution: the lookups synthesis could not answer (the
 //! manifest's `missing` entries) are asked of AWS — Route 53 `ListHostedZonesByName`
-//! for `hosted-zone` — and merged into `cdk.context.json` without touching the keys it
-//! already has. Availability zones would need EC2 `DescribeAvailabilityZones`; the
-//! EC2 SDK crate is too large to compile for one call, so that provider is explained
-//! instead (supply the list in `cdk.context.json` or with `-c`).
+//! for `hosted-zone`, EC2 `DescribeAvailabilityZones` for `availability-zones` — with
+//! the entry's `lookupRoleArn` assumed (falling back to the caller's credentials for
+//! the caller's own account, see [`super::roles`]), and merged into `cdk.context.json`
+//! without touching the keys it already has.
 
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::Ui;
 use super::aws::{Aws, aws_error};
+use super::roles::{RoleToAssume, Sessions, Target};
 use crate::error::{Result, ToolkitError};
 
 /// One unanswered lookup.
@@ -51,20 +53,22 @@ impl MissingLookup {
 }
 
 /// Answers every lookup (in order), or fails naming the key and how to supply it.
-pub async fn resolve(aws: &Aws, missing: &[MissingLookup]) -> Result<Map<String, Value>> {
+pub async fn resolve(
+    aws: &Aws,
+    missing: &[MissingLookup],
+    ui: &mut dyn Ui,
+) -> Result<Map<String, Value>> {
     let mut answers = Map::new();
     for m in missing {
         let value = match m.provider.as_str() {
-            "hosted-zone" => hosted_zone(aws, m).await?,
+            "hosted-zone" => hosted_zone(&lookup_session(aws, m, ui).await?, m).await?,
+            "availability-zones" => {
+                availability_zones(&lookup_session(aws, m, ui).await?, m).await?
+            }
             other => {
                 return Err(ToolkitError::Deploy(format!(
-                    "context key \"{}\" needs the {other} lookup, which rootski does not perform{}; {}",
+                    "context key \"{}\" needs the {other} lookup, which rootski does not perform; {}",
                     m.key,
-                    if other == "availability-zones" {
-                        " (it would need EC2 DescribeAvailabilityZones), e.g. [\"us-west-2a\",\"us-west-2b\"]"
-                    } else {
-                        ""
-                    },
                     m.how_to_supply()
                 )));
             }
@@ -74,35 +78,80 @@ pub async fn resolve(aws: &Aws, missing: &[MissingLookup]) -> Result<Map<String,
     Ok(answers)
 }
 
+/// The credentials and region for one lookup: the lookup's environment (`account`,
+/// `region`, else the caller's), its `lookupRoleArn` assumed.
+async fn lookup_session(aws: &Aws, m: &MissingLookup, ui: &mut dyn Ui) -> Result<(Aws, String)> {
+    let region = m
+        .prop("region")
+        .map(str::to_owned)
+        .or_else(|| aws.region())
+        .unwrap_or_else(|| "us-east-1".into());
+    let needs = |e: ToolkitError| {
+        ToolkitError::Deploy(format!(
+            "looking up context key \"{}\" ({}) needs AWS credentials: {e}\n{}",
+            m.key,
+            m.provider,
+            m.how_to_supply()
+        ))
+    };
+    let caller = aws.caller(&region).await.map_err(needs)?;
+    let target = Target {
+        account: m
+            .prop("account")
+            .map_or_else(|| caller.account.clone(), str::to_owned),
+        region: region.clone(),
+        partition: caller.partition.clone(),
+    };
+    let role = m
+        .prop("lookupRoleArn")
+        .map(|arn| RoleToAssume::resolve(arn, m.prop("lookupRoleExternalId"), &target));
+    let purpose = format!("looking up context \"{}\"", m.key);
+    let session = Sessions::new(aws, caller)
+        .for_role(&target, role.as_ref(), &purpose, ui)
+        .await
+        .map_err(|e| ToolkitError::Deploy(format!("{e}\n{}", m.how_to_supply())))?;
+    Ok((session, region))
+}
+
+/// The names of the region's zones in state `available`, in the order EC2 lists
+/// them — what the CDK's availability-zones provider answers.
+async fn availability_zones(session: &(Aws, String), m: &MissingLookup) -> Result<Value> {
+    let (aws, region) = session;
+    let out = aws
+        .ec2(region)
+        .describe_availability_zones()
+        .send()
+        .await
+        .map_err(|e| {
+            let err = aws_error(format!("ec2:DescribeAvailabilityZones in {region}"), e);
+            ToolkitError::Deploy(format!("{err}\n{}", m.how_to_supply()))
+        })?;
+    let names: Vec<Value> = out
+        .availability_zones()
+        .iter()
+        .filter(|z| z.state() == Some(&aws_sdk_ec2::types::AvailabilityZoneState::Available))
+        .filter_map(|z| z.zone_name())
+        .map(|n| Value::String(n.to_string()))
+        .collect();
+    Ok(Value::Array(names))
+}
+
 /// `{"Id": "/hostedzone/Z..", "Name": "example.com."}` of the one zone matching the
 /// lookup (`domainName`, `privateZone`), as the CDK's hosted-zone provider answers.
-async fn hosted_zone(aws: &Aws, m: &MissingLookup) -> Result<Value> {
+async fn hosted_zone(session: &(Aws, String), m: &MissingLookup) -> Result<Value> {
+    let (aws, region) = session;
     let domain = m.prop("domainName").ok_or_else(|| {
         ToolkitError::Deploy(format!("context key \"{}\" has no domainName", m.key))
     })?;
-    let region = m.prop("region").unwrap_or("us-east-1");
     let private = m
         .props
         .get("privateZone")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let account = aws.account(region).await.map_err(|e| {
-        ToolkitError::Deploy(format!(
-            "looking up context key \"{}\" (hosted zone {domain}) needs AWS credentials: {e}\n{}",
-            m.key,
-            m.how_to_supply()
-        ))
-    })?;
-    if let Some(wanted) = m.prop("account")
-        && wanted != account
-    {
-        return Err(ToolkitError::Deploy(format!(
-            "context key \"{}\" is for account {wanted} but the credentials are for {account}; \
-             use credentials of {wanted}, or {}",
-            m.key,
-            m.how_to_supply()
-        )));
-    }
+    let account = m.prop("account").map_or_else(
+        || "the credentials' account".into(),
+        |a| format!("account {a}"),
+    );
     let fqdn = format!("{}.", domain.trim_end_matches('.'));
     let out = aws
         .route53(region)
@@ -120,7 +169,7 @@ async fn hosted_zone(aws: &Aws, m: &MissingLookup) -> Result<Value> {
     match matches.as_slice() {
         [zone] => Ok(serde_json::json!({"Id": zone.id(), "Name": zone.name()})),
         [] => Err(ToolkitError::Deploy(format!(
-            "no {} hosted zone named {fqdn} in account {account}; create it, or {}",
+            "no {} hosted zone named {fqdn} in {account}; create it, or {}",
             if private { "private" } else { "public" },
             m.how_to_supply()
         ))),

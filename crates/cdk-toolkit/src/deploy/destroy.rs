@@ -18,10 +18,12 @@ pub enum DestroyOutcome {
     Destroyed,
 }
 
-/// Destroys one stack; `force` skips the confirmation.
+/// Destroys one stack; `force` skips the confirmation. `execution_role_arn` is passed
+/// to `DeleteStack` as `RoleARN` (the CDK CLI deletes with the execution role too).
 pub async fn destroy_stack(
     cfn: &Client,
     name: &str,
+    execution_role_arn: Option<&str>,
     force: bool,
     polling: Polling,
     ui: &mut dyn Ui,
@@ -50,6 +52,7 @@ pub async fn destroy_stack(
     let seen = known_event_ids(cfn, name).await?;
     cfn.delete_stack()
         .stack_name(name)
+        .set_role_arn(execution_role_arn.map(str::to_owned))
         .send()
         .await
         .map_err(|e| aws_error(format!("deleting {name}"), e))?;

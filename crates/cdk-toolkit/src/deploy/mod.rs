@@ -3,20 +3,27 @@
 //! the AWS SDK).
 //!
 //! - [`aws`]: SDK configuration (standard env/profile chain, rustls+ring HTTP client,
-//!   endpoint override for local emulators), account lookup;
-//! - [`stacks`]: what a stack artifact asks for (environment, tags, parameters, ...)
-//!   and the dependency order;
+//!   endpoint override for local emulators), caller identity, assumed roles;
+//! - [`roles`]: the bootstrap roles and the fallback to the caller's credentials;
+//! - [`stacks`]: what a stack artifact asks for (environment, tags, parameters,
+//!   roles, bootstrap version, ...) and the dependency order;
+//! - [`version`]: the bootstrap version check (SSM parameter);
 //! - [`publish`]: file assets and templates to the bootstrap bucket;
-//! - [`changeset`]: change-set deployment with approval and export safety;
+//! - [`changeset`]: change-set deployment with approval and export safety, and
+//!   [`report`] of its outputs or failures;
 //! - [`events`]: following stack events to a terminal status;
 //! - [`exports`]: importers of exports and export safety;
 //! - [`destroy`], [`bootstrap`], [`context`] (missing-context lookups);
 //! - [`toolkit`]: the per-assembly commands the CLI calls.
 //!
-//! Deliberate difference from the CDK CLI: the bootstrap roles
-//! (`assumeRoleArn`, `cloudFormationExecutionRoleArn`) are not assumed; everything
-//! runs with the caller's credentials, which is what `rootski bootstrap` provisions
-//! for (a bucket and the version parameter, no roles).
+//! Credentials, as in the CDK CLI: a stack's CloudFormation calls and its bootstrap
+//! version check run with its deploy role (`assumeRoleArn`), CloudFormation acts
+//! with its execution role (`cloudFormationExecutionRoleArn`, passed as `RoleARN`),
+//! each asset destination is written with its publishing role, context lookups and
+//! `diff` read with the lookup role. A role that cannot be assumed is replaced by
+//! the caller's credentials (with CDK's warning) only when those are for the target
+//! account; otherwise the command fails naming the role. `rootski bootstrap`
+//! creates these roles (see [`bootstrap`]) and runs with the caller's credentials.
 
 pub mod aws;
 pub mod bootstrap;
@@ -26,8 +33,11 @@ pub mod destroy;
 pub mod events;
 pub mod exports;
 pub mod publish;
+pub mod report;
+pub mod roles;
 pub mod stacks;
 pub mod toolkit;
+pub mod version;
 
 /// Where progress goes and how questions are answered; the CLI prints to stderr and
 /// reads the terminal, tests collect lines and answer from a script.

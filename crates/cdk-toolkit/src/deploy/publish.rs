@@ -2,6 +2,8 @@
 //! zipped deterministically; `file` packaging uploads the file as is — this includes
 //! the stack template) goes to its destination bucket/key. Keys are content hashes,
 //! so an object that already exists is skipped, as the CDK's publisher does.
+//! Each destination is written with its `assumeRoleArn` (the file-publishing role)
+//! assumed, falling back as [`super::roles`] describes.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,27 +12,12 @@ use aws_sdk_s3::primitives::ByteStream;
 use serde_json::Value;
 
 use super::Ui;
-use super::aws::{Aws, aws_error};
+use super::aws::aws_error;
+use super::roles::{RoleToAssume, Sessions};
 use super::stacks::read_asset_manifest;
 use crate::error::{Result, ToolkitError};
 
-/// Where placeholders in asset destinations resolve to.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// Account id.
-    pub account: String,
-    /// Region.
-    pub region: String,
-}
-
-impl Target {
-    /// Replaces `${AWS::AccountId}`, `${AWS::Region}`, `${AWS::Partition}`.
-    pub fn substitute(&self, s: &str) -> String {
-        s.replace("${AWS::AccountId}", &self.account)
-            .replace("${AWS::Region}", &self.region)
-            .replace("${AWS::Partition}", "aws")
-    }
-}
+pub use super::roles::Target;
 
 /// What publishing did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,7 +30,7 @@ pub struct PublishReport {
 
 /// Publishes the file assets of one asset manifest.
 pub async fn publish_manifest(
-    aws: &Aws,
+    sessions: &mut Sessions<'_>,
     manifest_path: &Path,
     target: &Target,
     ui: &mut dyn Ui,
@@ -91,7 +78,29 @@ pub async fn publish_manifest(
                 continue;
             };
             let region = field("region").unwrap_or_else(|| target.region.clone());
-            let s3 = aws.s3(&region);
+            let role = dest
+                .get("assumeRoleArn")
+                .and_then(Value::as_str)
+                .map(|arn| {
+                    RoleToAssume::resolve(
+                        arn,
+                        dest.get("assumeRoleExternalId").and_then(Value::as_str),
+                        target,
+                    )
+                });
+            let dest_target = Target {
+                region: region.clone(),
+                ..target.clone()
+            };
+            let s3 = sessions
+                .for_role(
+                    &dest_target,
+                    role.as_ref(),
+                    &format!("publishing {name}"),
+                    ui,
+                )
+                .await?
+                .s3(&region);
             if !checked_buckets.contains(&bucket) {
                 check_bucket(&s3, &bucket, &region).await?;
                 checked_buckets.push(bucket.clone());
@@ -247,18 +256,6 @@ mod tests {
                 .unix_mode()
                 .map(|m| m & 0o777),
             Some(0o755)
-        );
-    }
-
-    #[test]
-    fn placeholders_resolve() {
-        let t = Target {
-            account: "123456789012".into(),
-            region: "us-west-2".into(),
-        };
-        assert_eq!(
-            t.substitute("cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"),
-            "cdk-hnb659fds-assets-123456789012-us-west-2"
         );
     }
 }

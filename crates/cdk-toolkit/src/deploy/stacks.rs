@@ -37,6 +37,70 @@ pub struct DeployableStack {
     pub asset_manifests: Vec<PathBuf>,
     /// Stack artifacts this one depends on.
     pub depends_on: Vec<String>,
+    /// The bootstrap roles and version the stack asks for.
+    pub roles: StackRoles,
+}
+
+/// What a stack artifact says about bootstrap roles (ARNs with `${AWS::...}`
+/// placeholders, as synthesized).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StackRoles {
+    /// `assumeRoleArn`: the deploy role every CloudFormation call runs with.
+    pub assume_role_arn: Option<String>,
+    /// `assumeRoleExternalId`.
+    pub assume_role_external_id: Option<String>,
+    /// `cloudFormationExecutionRoleArn`: passed to CloudFormation as `RoleARN`.
+    pub execution_role_arn: Option<String>,
+    /// `requiresBootstrapStackVersion`.
+    pub requires_bootstrap_version: Option<u32>,
+    /// `bootstrapStackVersionSsmParameter`.
+    pub bootstrap_version_parameter: Option<String>,
+    /// `lookupRole`: the read-only role for reading the deployed template (diff).
+    pub lookup_role: Option<LookupRole>,
+    /// The asset manifests' own `requiresBootstrapStackVersion` and parameter,
+    /// checked before their assets are published (as the CDK CLI does).
+    pub asset_requirements: Vec<(u32, Option<String>)>,
+}
+
+/// The `lookupRole` of a stack artifact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LookupRole {
+    /// `arn`.
+    pub arn: String,
+    /// `assumeRoleExternalId`.
+    pub external_id: Option<String>,
+    /// `requiresBootstrapStackVersion` (8 for the default synthesizer).
+    pub requires_bootstrap_version: Option<u32>,
+    /// `bootstrapStackVersionSsmParameter`.
+    pub bootstrap_version_parameter: Option<String>,
+}
+
+impl StackRoles {
+    /// From a stack artifact's `properties`.
+    pub fn from_properties(props: &Value) -> Self {
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let version = |v: &Value| {
+            v.get("requiresBootstrapStackVersion")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+        };
+        Self {
+            assume_role_arn: text(props, "assumeRoleArn"),
+            assume_role_external_id: text(props, "assumeRoleExternalId"),
+            execution_role_arn: text(props, "cloudFormationExecutionRoleArn"),
+            requires_bootstrap_version: version(props),
+            bootstrap_version_parameter: text(props, "bootstrapStackVersionSsmParameter"),
+            lookup_role: props.get("lookupRole").and_then(|l| {
+                Some(LookupRole {
+                    arn: text(l, "arn")?,
+                    external_id: text(l, "assumeRoleExternalId"),
+                    requires_bootstrap_version: version(l),
+                    bootstrap_version_parameter: text(l, "bootstrapStackVersionSsmParameter"),
+                })
+            }),
+            asset_requirements: Vec::new(),
+        }
+    }
 }
 
 impl DeployableStack {
@@ -75,6 +139,7 @@ impl DeployableStack {
             .map(str::to_owned)
             .collect();
         let mut asset_manifests = Vec::new();
+        let mut asset_requirements = Vec::new();
         let mut depends_on = Vec::new();
         for dep in deps.iter().chain(
             props
@@ -97,6 +162,18 @@ impl DeployableStack {
                         if !asset_manifests.contains(&path) {
                             asset_manifests.push(path);
                         }
+                    }
+                    let props = a.get("properties").unwrap_or(&Value::Null);
+                    let required = props
+                        .get("requiresBootstrapStackVersion")
+                        .and_then(Value::as_u64)
+                        .and_then(|n| u32::try_from(n).ok());
+                    if let Some(required) = required {
+                        let parameter = props
+                            .get("bootstrapStackVersionSsmParameter")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned);
+                        asset_requirements.push((required, parameter));
                     }
                 }
                 Some(STACK_TYPE) if !depends_on.contains(dep) => depends_on.push(dep.clone()),
@@ -132,6 +209,10 @@ impl DeployableStack {
                 .map(str::to_owned),
             asset_manifests,
             depends_on,
+            roles: StackRoles {
+                asset_requirements,
+                ..StackRoles::from_properties(&props)
+            },
         })
     }
 
@@ -245,11 +326,40 @@ mod tests {
         };
         let manifest = serde_json::json!({"version": "55.0.0", "artifacts": {
             "C": stack(&["B"]), "A": stack(&[]), "B": stack(&["A", "B.assets"]),
-            "B.assets": {"type": "cdk:asset-manifest", "properties": {"file": "B.assets.json"}}
+            "B.assets": {"type": "cdk:asset-manifest", "properties": {"file": "B.assets.json",
+                "requiresBootstrapStackVersion": 6, "bootstrapStackVersionSsmParameter": "/p"}}
         }});
         std::fs::write(dir.join("manifest.json"), manifest.to_string()).expect("write");
         std::fs::write(dir.join("t.json"), "{}").expect("write");
         std::fs::write(dir.join("B.assets.json"), r#"{"files": {}}"#).expect("write");
+    }
+
+    #[test]
+    fn bootstrap_roles_are_read_from_the_properties() {
+        let props = serde_json::json!({
+            "assumeRoleArn": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/deploy",
+            "assumeRoleExternalId": "ext",
+            "cloudFormationExecutionRoleArn": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/exec",
+            "requiresBootstrapStackVersion": 6,
+            "bootstrapStackVersionSsmParameter": "/cdk-bootstrap/hnb659fds/version",
+            "lookupRole": {"arn": "arn:aws:iam::1:role/lookup", "requiresBootstrapStackVersion": 8,
+                "bootstrapStackVersionSsmParameter": "/cdk-bootstrap/hnb659fds/version"}
+        });
+        let roles = StackRoles::from_properties(&props);
+        assert_eq!(
+            roles.assume_role_arn.as_deref(),
+            Some("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/deploy")
+        );
+        assert_eq!(roles.assume_role_external_id.as_deref(), Some("ext"));
+        assert!(
+            roles
+                .execution_role_arn
+                .is_some_and(|r| r.ends_with("role/exec"))
+        );
+        assert_eq!(roles.requires_bootstrap_version, Some(6));
+        let lookup = roles.lookup_role.expect("lookup role");
+        assert_eq!(lookup.arn, "arn:aws:iam::1:role/lookup");
+        assert_eq!(lookup.requires_bootstrap_version, Some(8));
     }
 
     #[test]
@@ -276,6 +386,11 @@ mod tests {
         assert!(b.termination_protection);
         assert_eq!(b.tags.get("team").map(String::as_str), Some("ru"));
         assert_eq!(b.account_and_region(), (None, None));
+        assert_eq!(b.roles.assume_role_arn, None);
+        assert_eq!(
+            b.roles.asset_requirements,
+            vec![(6, Some("/p".to_string()))]
+        );
         let err = deployment_order(&assembly, &["Nope".into()], true).expect_err("unknown");
         assert!(
             err.to_string().contains("stacks: C, A, B") || err.to_string().contains("stacks:"),

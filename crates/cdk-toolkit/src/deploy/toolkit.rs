@@ -1,23 +1,25 @@
 //! The commands on a whole assembly, as the CLI runs them: `deploy` (dependencies
-//! first: publish assets, then the change set), `diff` and `destroy` (dependents
-//! first).
+//! first: assume the deploy role, check the bootstrap version, publish assets, then
+//! the change set), `diff` and `destroy` (dependents first).
 
 use super::Ui;
-use super::aws::Aws;
+use super::aws::{Aws, Caller};
 use super::changeset::{DeployOptions, DeployOutcome, StackDeployment, deploy_stack};
 use super::destroy::{DestroyOutcome, destroy_stack};
 use super::events::Polling;
 use super::exports::deployed_template;
-use super::publish::{Target, publish_manifest};
+use super::publish::publish_manifest;
+use super::roles::{RoleToAssume, Sessions, Target};
 use super::stacks::{DeployableStack, deployment_order};
+use super::version;
 use crate::assembly::CloudAssembly;
 use crate::diff::{diff_templates, render};
 use crate::error::{Result, ToolkitError};
 
-/// The account and region a stack deploys to: its pinned environment, checked
-/// against the credentials' account, else the credentials' account and the
-/// configured region.
-pub async fn resolve_target(aws: &Aws, stack: &DeployableStack) -> Result<Target> {
+/// The account and region a stack deploys to — its pinned environment, else the
+/// credentials' account and the configured region — and who the caller is. A pinned
+/// account other than the caller's is only reachable through a deploy role.
+pub async fn resolve_target(aws: &Aws, stack: &DeployableStack) -> Result<(Target, Caller)> {
     let (account, region) = stack.account_and_region();
     let region = region.or_else(|| aws.region()).ok_or_else(|| {
         ToolkitError::Deploy(format!(
@@ -26,24 +28,39 @@ pub async fn resolve_target(aws: &Aws, stack: &DeployableStack) -> Result<Target
             stack.stack_name
         ))
     })?;
-    let caller = aws.account(&region).await?;
-    if let Some(pinned) = account
-        && pinned != caller
+    let caller = aws.caller(&region).await?;
+    if let Some(pinned) = &account
+        && *pinned != caller.account
+        && stack.roles.assume_role_arn.is_none()
     {
         return Err(ToolkitError::Deploy(format!(
             "{}: the stack targets account {pinned} but the credentials are for account \
-             {caller}; use credentials of {pinned} (e.g. AWS_PROFILE), or synthesize for \
-             {caller} (e.g. `-c rootski:account={caller}`)",
-            stack.stack_name
+             {}; use credentials of {pinned} (e.g. AWS_PROFILE), or synthesize for \
+             {} (e.g. `-c rootski:account={}`)",
+            stack.stack_name, caller.account, caller.account, caller.account
         )));
     }
-    Ok(Target {
-        account: caller,
+    let target = Target {
+        account: account.unwrap_or_else(|| caller.account.clone()),
         region,
-    })
+        partition: caller.partition.clone(),
+    };
+    Ok((target, caller))
 }
 
-/// Deploys the selected stacks (all when empty) and their dependencies in order.
+/// The stack's deploy role, placeholders substituted.
+fn deploy_role(stack: &DeployableStack, target: &Target) -> Option<RoleToAssume> {
+    let roles = &stack.roles;
+    roles
+        .assume_role_arn
+        .as_deref()
+        .map(|arn| RoleToAssume::resolve(arn, roles.assume_role_external_id.as_deref(), target))
+}
+
+/// Deploys the selected stacks (all when empty) and their dependencies in order:
+/// per stack, assume its deploy role, check the bootstrap version, publish its
+/// assets (each destination with its publishing role), deploy its change set with
+/// its execution role.
 pub async fn deploy(
     aws: &Aws,
     assembly: &CloudAssembly,
@@ -53,13 +70,35 @@ pub async fn deploy(
 ) -> Result<Vec<(String, DeployOutcome)>> {
     let mut results = Vec::new();
     for stack in deployment_order(assembly, selection, true)? {
-        let target = resolve_target(aws, &stack).await?;
+        let (target, caller) = resolve_target(aws, &stack).await?;
         ui.line(&format!(
             "{}: deploying to aws://{}/{}",
             stack.stack_name, target.account, target.region
         ));
+        let mut sessions = Sessions::new(aws, caller);
+        let purpose = format!("deploying {}", stack.stack_name);
+        let role = deploy_role(&stack, &target);
+        let stack_aws = sessions
+            .for_role(&target, role.as_ref(), &purpose, ui)
+            .await?;
+        let requirements = stack
+            .roles
+            .requires_bootstrap_version
+            .map(|v| (v, stack.roles.bootstrap_version_parameter.clone()))
+            .into_iter()
+            .chain(stack.roles.asset_requirements.iter().cloned());
+        for (required, parameter) in requirements {
+            version::validate(
+                &stack_aws,
+                &stack.stack_name,
+                required,
+                parameter.as_deref(),
+                &target.region,
+            )
+            .await?;
+        }
         for manifest in &stack.asset_manifests {
-            publish_manifest(aws, manifest, &target, ui).await?;
+            publish_manifest(&mut sessions, manifest, &target, ui).await?;
         }
         let template_url = stack.template_object_url.as_ref().and_then(|url| {
             let rest = target.substitute(url);
@@ -77,9 +116,14 @@ pub async fn deploy(
             tags: stack.tags.clone(),
             termination_protection: stack.termination_protection,
             notification_arns: stack.notification_arns.clone(),
+            execution_role_arn: stack
+                .roles
+                .execution_role_arn
+                .as_deref()
+                .map(|r| target.substitute(r)),
         };
         let outcome = deploy_stack(
-            &aws.cloudformation(&target.region),
+            &stack_aws.cloudformation(&target.region),
             &deployment,
             options,
             ui,
@@ -88,6 +132,52 @@ pub async fn deploy(
         results.push((stack.stack_name, outcome));
     }
     Ok(results)
+}
+
+/// The credentials to read a deployed stack with, as the CDK CLI picks them for
+/// `diff`: the lookup role when it can be assumed and its bootstrap version suffices,
+/// else the deploy role (with the usual fallback).
+async fn read_session(
+    aws: &Aws,
+    stack: &DeployableStack,
+    target: &Target,
+    sessions: &mut Sessions<'_>,
+    ui: &mut dyn Ui,
+) -> Result<Aws> {
+    if let Some(lookup) = &stack.roles.lookup_role {
+        let role = RoleToAssume::resolve(&lookup.arn, lookup.external_id.as_deref(), target);
+        match aws
+            .assume_role(&role.arn, role.external_id.as_deref(), &target.region)
+            .await
+        {
+            Ok((assumed, _)) => {
+                let Some(required) = lookup.requires_bootstrap_version else {
+                    return Ok(assumed);
+                };
+                let parameter = lookup
+                    .bootstrap_version_parameter
+                    .as_deref()
+                    .unwrap_or(version::DEFAULT_PARAMETER);
+                match version::bootstrap_version(&assumed, &target.region, parameter).await {
+                    Ok(Some(v)) if v >= required => return Ok(assumed),
+                    found => ui.line(&format!(
+                        " ⚠️  {}: the lookup role needs bootstrap version {required} (found {}); \
+                         reading with the deploy role. Run `rootski bootstrap` to upgrade.",
+                        stack.stack_name,
+                        match found {
+                            Ok(Some(v)) => v.to_string(),
+                            Ok(None) => "none".into(),
+                            Err(e) => e.to_string(),
+                        }
+                    )),
+                }
+            }
+            Err(e) => tracing::debug!("assuming the lookup role {}: {e}", role.arn),
+        }
+    }
+    let role = deploy_role(stack, target);
+    let purpose = format!("reading {}", stack.stack_name);
+    sessions.for_role(target, role.as_ref(), &purpose, ui).await
 }
 
 /// Prints the diff of each selected stack against its deployed template; returns
@@ -100,17 +190,11 @@ pub async fn diff(
 ) -> Result<bool> {
     let mut any = false;
     for stack in deployment_order(assembly, selection, false)? {
-        let region = stack
-            .account_and_region()
-            .1
-            .or_else(|| aws.region())
-            .ok_or_else(|| {
-                ToolkitError::Deploy(format!(
-                    "{}: no region configured (set AWS_REGION)",
-                    stack.stack_name
-                ))
-            })?;
-        let deployed = deployed_template(&aws.cloudformation(&region), &stack.stack_name).await?;
+        let (target, caller) = resolve_target(aws, &stack).await?;
+        let mut sessions = Sessions::new(aws, caller);
+        let read = read_session(aws, &stack, &target, &mut sessions, ui).await?;
+        let deployed =
+            deployed_template(&read.cloudformation(&target.region), &stack.stack_name).await?;
         let d = diff_templates(&deployed, &stack.template);
         ui.line(&format!("Stack {}", stack.stack_name));
         for line in render(&d).lines() {
@@ -134,19 +218,22 @@ pub async fn destroy(
     stacks.reverse();
     let mut results = Vec::new();
     for stack in stacks {
-        let region = stack
-            .account_and_region()
-            .1
-            .or_else(|| aws.region())
-            .ok_or_else(|| {
-                ToolkitError::Deploy(format!(
-                    "{}: no region configured (set AWS_REGION)",
-                    stack.stack_name
-                ))
-            })?;
+        let (target, caller) = resolve_target(aws, &stack).await?;
+        let mut sessions = Sessions::new(aws, caller);
+        let purpose = format!("destroying {}", stack.stack_name);
+        let role = deploy_role(&stack, &target);
+        let stack_aws = sessions
+            .for_role(&target, role.as_ref(), &purpose, ui)
+            .await?;
+        let execution_role = stack
+            .roles
+            .execution_role_arn
+            .as_deref()
+            .map(|r| target.substitute(r));
         let outcome = destroy_stack(
-            &aws.cloudformation(&region),
+            &stack_aws.cloudformation(&target.region),
             &stack.stack_name,
+            execution_role.as_deref(),
             force,
             polling,
             ui,

@@ -96,7 +96,7 @@ pub async fn synthesize_with_lookups(args: &synth::Args, aws: &Aws) -> anyhow::R
     for m in &missing {
         eprintln!("Looking up context \"{}\" ({})...", m.key, m.provider);
     }
-    let answers = match resolve(aws, &missing).await {
+    let answers = match resolve(aws, &missing, &mut TerminalUi).await {
         Ok(a) => a,
         Err(e) => {
             let mut msg = format!("{e}\n");
