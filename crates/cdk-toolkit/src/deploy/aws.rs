@@ -91,12 +91,10 @@ impl Aws {
         aws_sdk_ssm::Client::from_conf(conf)
     }
 
-    /// EC2 in `region` (availability-zone lookups).
-    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
-        let conf = aws_sdk_ec2::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .build();
-        aws_sdk_ec2::Client::from_conf(conf)
+    /// The loaded configuration (credentials, endpoint) for calls made without a
+    /// service SDK ([`super::ec2`]).
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.config
     }
 
     /// The account of the credentials (STS `GetCallerIdentity`); a missing-credentials

@@ -145,19 +145,25 @@ pub async fn deploy_stack(
 
     // Create the change set.
     let body = serde_json::to_string(&template).map_err(|e| ToolkitError::Deploy(e.to_string()))?;
-    if !creating
-        && cfn
-            .describe_change_set()
+    let leftover = if creating {
+        None
+    } else {
+        cfn.describe_change_set()
             .stack_name(name)
             .change_set_name(CHANGE_SET_NAME)
             .send()
             .await
-            .is_ok()
+            .ok()
+    };
+    // Deleted by its ARN, and only when it is this stack's: some emulators (moto)
+    // look change sets up by name across every stack.
+    if let Some(old) = leftover.filter(|o| o.stack_name() == Some(name))
+        && let Some(old_id) = old.change_set_id()
     {
         // A left-over change set of an earlier run (e.g. --no-execute).
         cfn.delete_change_set()
             .stack_name(name)
-            .change_set_name(CHANGE_SET_NAME)
+            .change_set_name(old_id)
             .send()
             .await
             .map_err(|e| aws_error(format!("deleting the old change set of {name}"), e))?;

@@ -117,21 +117,13 @@ async fn lookup_session(aws: &Aws, m: &MissingLookup, ui: &mut dyn Ui) -> Result
 /// them — what the CDK's availability-zones provider answers.
 async fn availability_zones(session: &(Aws, String), m: &MissingLookup) -> Result<Value> {
     let (aws, region) = session;
-    let out = aws
-        .ec2(region)
-        .describe_availability_zones()
-        .send()
+    let zones = super::ec2::describe_availability_zones(aws.sdk_config(), region)
         .await
-        .map_err(|e| {
-            let err = aws_error(format!("ec2:DescribeAvailabilityZones in {region}"), e);
-            ToolkitError::Deploy(format!("{err}\n{}", m.how_to_supply()))
-        })?;
-    let names: Vec<Value> = out
-        .availability_zones()
-        .iter()
-        .filter(|z| z.state() == Some(&aws_sdk_ec2::types::AvailabilityZoneState::Available))
-        .filter_map(|z| z.zone_name())
-        .map(|n| Value::String(n.to_string()))
+        .map_err(|err| ToolkitError::Deploy(format!("{err}\n{}", m.how_to_supply())))?;
+    let names: Vec<Value> = zones
+        .into_iter()
+        .filter(|z| z.state == "available")
+        .map(|z| Value::String(z.name))
         .collect();
     Ok(Value::Array(names))
 }

@@ -30,6 +30,7 @@ pub mod bootstrap;
 pub mod changeset;
 pub mod context;
 pub mod destroy;
+pub mod ec2;
 pub mod events;
 pub mod exports;
 pub mod publish;
