@@ -16,7 +16,8 @@ use std::time::Duration;
 use aws_sdk_ssm::config::retry::RetryConfig;
 use aws_sdk_ssm::config::timeout::TimeoutConfig;
 use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_ssm::error::DisplayErrorContext;
+use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ssm::operation::get_parameters::GetParametersError;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use super::ssm_source::{self, SsmFailure};
@@ -123,7 +124,7 @@ pub async fn fetch(
         .with_decryption(true)
         .send()
         .await
-        .map_err(|err| request_failed(DisplayErrorContext(&err).to_string()))?;
+        .map_err(|err| request_failed(describe(&err)))?;
 
     // Parameters come back under their full names; `invalid_parameters` lists the
     // ones that do not exist, which `merge` reports as missing.
@@ -149,4 +150,30 @@ pub async fn fetch(
         settings.cognito_issuer().unwrap_or_default(),
     );
     Ok(settings)
+}
+
+/// A one-line reason: SSM's error code and message when it answered (access denied,
+/// throttling), else the chain of causes (no connection, timeout, credentials).
+fn describe<R>(err: &SdkError<GetParametersError, R>) -> String
+where
+    R: std::fmt::Debug,
+{
+    if let Some(service) = err.as_service_error() {
+        return format!(
+            "SSM answered {}: {}",
+            service.code().unwrap_or("an error"),
+            service.message().unwrap_or("(no message)")
+        );
+    }
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
