@@ -1,8 +1,14 @@
 //! `bootstrap`: the rootski API as a Lambda function on the `provided.al2023` runtime.
 //!
-//! Everything expensive (settings, store, JWKS) is built once, at init, and shared by
-//! every invocation the instance serves. A failed init is reported to the Runtime API
-//! so the reason shows up in Lambda's error, then the process exits non-zero.
+//! Everything expensive (settings, SSM values, store, JWKS) is built once, at init, and
+//! shared by every invocation the instance serves. A failed init is reported to the
+//! Runtime API so the reason shows up in Lambda's error, then the process exits
+//! non-zero.
+//!
+//! The deployed stack sets `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true`: the Cognito
+//! settings not given explicitly are read from `/rootski/<env>/…` before the app is
+//! built, and missing parameters fail init with their names (never a function that
+//! silently rejects every signed-in user).
 
 mod app;
 
@@ -26,6 +32,10 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => return init_failed(&format!("cannot start the async runtime: {err}")),
+    };
+    let settings = match runtime.block_on(rootski_api::config::resolve_ssm(settings)) {
+        Ok(settings) => settings,
+        Err(err) => return init_failed(&err.to_string()),
     };
     let router = match runtime.block_on(app::build(settings)) {
         Ok(router) => router,

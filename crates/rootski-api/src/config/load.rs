@@ -15,6 +15,7 @@ use super::{ConfigError, ENV_PREFIX, Settings};
 const KNOWN_SETTINGS: &[&str] = &[
     "environment",
     "fetch_values_from_aws_ssm",
+    "ssm_endpoint_url",
     "static_assets_dir",
     "object_cache_bucket_name",
     "dynamo_table_name",
@@ -117,6 +118,7 @@ pub(super) fn from_lookup(
     if let Some(v) = sources.get("fetch_values_from_aws_ssm", parse::boolean)? {
         settings.fetch_values_from_aws_ssm = v;
     }
+    settings.ssm_endpoint_url = sources.get("ssm_endpoint_url", parse::origin)?;
     settings.static_assets_dir = sources.get("static_assets_dir", parse::path)?;
     settings.object_cache_bucket_name = sources.get("object_cache_bucket_name", parse::text)?;
     if let Some(v) = sources.get("dynamo_table_name", parse::text)? {
@@ -152,14 +154,6 @@ pub(super) fn from_lookup(
     settings.cognito_web_client_id = sources.get("cognito_web_client_id", parse::text)?;
     settings.cognito_jwks_path = sources.get("cognito_jwks_path", parse::path)?;
     settings.cognito_jwks_json = sources.get("cognito_jwks_json", parse::text)?;
-
-    if settings.fetch_values_from_aws_ssm {
-        settings.warnings.push(format!(
-            "ROOTSKI__FETCH_VALUES_FROM_AWS_SSM is true, but reading SSM parameters is not \
-             built in: set {} through ROOTSKI__COGNITO_* variables or the config file instead",
-            settings.ssm_parameter_names().join(", ")
-        ));
-    }
     Ok(settings)
 }
 
@@ -310,10 +304,10 @@ mod tests {
         assert!(settings.fetch_values_from_aws_ssm);
         assert!(
             settings
-                .warnings
-                .iter()
-                .any(|w| w.contains("/rootski/prod/cognito_user_pool_id"))
+                .ssm_parameter_names()
+                .contains(&"/rootski/prod/cognito_user_pool_id".to_owned())
         );
+        assert!(settings.warnings.is_empty(), "{:?}", settings.warnings);
         assert_eq!(
             settings.morphemes_json_path(),
             Some(PathBuf::from("/tmp/morphemes.json"))

@@ -6,15 +6,25 @@
 //! then the default written here. These are the names the original FastAPI app and the
 //! CDK stack use, so an existing deployment configures this server unchanged.
 //!
+//! With `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true` the Cognito settings that neither
+//! the environment nor the file gave are read from the SSM parameters
+//! `/rootski/<env>/<name>` ([`ssm_source`]), so the full priority is: environment, file,
+//! SSM, default — the order of the original's pydantic settings sources.
+//!
 //! The library never reads flags: binaries build a [`Settings`] (usually through
-//! [`Settings::from_env_and_file`]) and override fields from their own flags.
+//! [`Settings::from_env_and_file`]), override fields from their own flags, then call
+//! [`resolve_ssm`] before building the app.
 
 mod load;
 mod parse;
+#[cfg(feature = "ssm")]
+pub mod ssm;
+pub mod ssm_source;
 
 use std::path::PathBuf;
 
 pub use load::ConfigSource;
+pub use ssm_source::{SSM_SETTINGS, SsmFailure, resolve_ssm};
 
 /// Prefix of every environment variable the API reads.
 pub const ENV_PREFIX: &str = "ROOTSKI__";
@@ -105,11 +115,13 @@ impl LogLevel {
 pub struct Settings {
     /// `ROOTSKI__ENVIRONMENT`: `dev` (default) or `prod`.
     pub environment: Environment,
-    /// `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM`: the deployed stack sets `true`. Reading SSM
-    /// needs the AWS SDK, which this library does not link: when `true`, the names in
-    /// [`Settings::ssm_parameter_names`] are reported in [`Settings::warnings`] and the
-    /// Cognito values must come from the environment or the file instead.
+    /// `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM`: the deployed stack sets `true`. Then
+    /// [`resolve_ssm`] fills the Cognito settings not set explicitly from
+    /// [`Settings::ssm_parameter_names`] (feature `ssm`; without it start-up fails).
     pub fetch_values_from_aws_ssm: bool,
+    /// `ROOTSKI__SSM_ENDPOINT_URL`: an SSM-compatible endpoint (moto) instead of AWS's;
+    /// unset → the SDK's own choice (`AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL`, else AWS).
+    pub ssm_endpoint_url: Option<String>,
     /// `ROOTSKI__STATIC_ASSETS_DIR`: where `morphemes.json` is written once built
     /// (the stack uses `/tmp`); unset → memory only.
     pub static_assets_dir: Option<PathBuf>,
@@ -148,7 +160,7 @@ pub struct Settings {
     pub cognito_jwks_json: Option<String>,
     /// `ROOTSKI__CONFIG_FILE_PATH`: the YAML file these settings were read from.
     pub config_file_path: Option<PathBuf>,
-    /// Things worth logging once tracing is up (unknown file keys, SSM requested).
+    /// Things worth logging once tracing is up (unknown file keys).
     pub warnings: Vec<String>,
 }
 
@@ -157,6 +169,7 @@ impl Default for Settings {
         Settings {
             environment: Environment::Dev,
             fetch_values_from_aws_ssm: false,
+            ssm_endpoint_url: None,
             static_assets_dir: None,
             object_cache_bucket_name: None,
             dynamo_table_name: "rootski-table".to_owned(),
@@ -210,16 +223,18 @@ impl Settings {
         origins
     }
 
-    /// The SSM parameters the original read when `fetch_values_from_aws_ssm` was set.
+    /// The SSM parameters the original read when `fetch_values_from_aws_ssm` was set
+    /// (its Postgres `database_config` has no counterpart here).
     pub fn ssm_parameter_names(&self) -> Vec<String> {
-        [
-            "cognito_aws_region",
-            "cognito_user_pool_id",
-            "cognito_web_client_id",
-        ]
-        .iter()
-        .map(|name| format!("/rootski/{}/{name}", self.environment.as_str()))
-        .collect()
+        SSM_SETTINGS
+            .iter()
+            .map(|name| self.ssm_parameter_name(name))
+            .collect()
+    }
+
+    /// `/rootski/<env>/<setting>`: where SSM keeps `setting` for this environment.
+    pub fn ssm_parameter_name(&self, setting: &str) -> String {
+        format!("/rootski/{}/{setting}", self.environment.as_str())
     }
 
     /// `<static_assets_dir>/morphemes.json`, when a directory is configured.
@@ -285,6 +300,17 @@ pub enum ConfigError {
         /// Where it was looked for (a setting name, file or URL).
         origin: String,
         /// What went wrong.
+        message: String,
+    },
+    /// `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM` is true and the values could not be read
+    /// from SSM. The message names the parameters, the environment and the fix.
+    #[error("{message}")]
+    Ssm {
+        /// What went wrong.
+        kind: SsmFailure,
+        /// The parameters that were needed (`/rootski/<env>/<name>`).
+        parameters: Vec<String>,
+        /// The whole explanation, with the fix.
         message: String,
     },
     /// The log subscriber could not be installed.

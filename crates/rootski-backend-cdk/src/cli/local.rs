@@ -10,7 +10,11 @@
 //!    with the template's environment and timeout, so what runs is what deploys.
 //!
 //! `ROOTSKI__*` variables of this process override the template's for the function
-//! (e.g. a local JWKS file); SSM fetching is switched off unless `--ssm`.
+//! (e.g. a local JWKS file). The stack sets `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true`,
+//! which would make every local function instance call AWS SSM at init; locally it is
+//! overridden to `false` (and said so on stderr), so `rootski local` runs offline,
+//! unless `--ssm` or `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true` in this process asks
+//! for SSM; then AWS credentials and `AWS_ENDPOINT_URL*` are passed to the function.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -204,6 +208,12 @@ async fn serve(args: &Args, output: &Path) -> anyhow::Result<()> {
 /// `ROOTSKI__*` of this process (but the runner's own `ROOTSKI__LOCAL_*`), SSM off
 /// unless asked, and AWS credentials when the function talks to DynamoDB.
 fn function_overrides(args: &Args) -> anyhow::Result<BTreeMap<String, String>> {
+    let ssm = wants_ssm(
+        args.ssm,
+        std::env::var("ROOTSKI__FETCH_VALUES_FROM_AWS_SSM")
+            .ok()
+            .as_deref(),
+    );
     let mut overrides = BTreeMap::new();
     for (key, value) in std::env::vars_os() {
         let (Some(key), Some(value)) = (key.to_str(), value.to_str()) else {
@@ -211,7 +221,7 @@ fn function_overrides(args: &Args) -> anyhow::Result<BTreeMap<String, String>> {
         };
         let upper = key.to_ascii_uppercase();
         let passes = (upper.starts_with("ROOTSKI__") && !upper.starts_with("ROOTSKI__LOCAL_"))
-            || (matches!(args.store, StoreArg::Dynamodb)
+            || ((matches!(args.store, StoreArg::Dynamodb) || ssm)
                 && (upper.starts_with("AWS_ACCESS_KEY_ID")
                     || upper.starts_with("AWS_SECRET_ACCESS_KEY")
                     || upper.starts_with("AWS_SESSION_TOKEN")
@@ -220,10 +230,32 @@ fn function_overrides(args: &Args) -> anyhow::Result<BTreeMap<String, String>> {
             overrides.insert(upper, value.to_owned());
         }
     }
-    if !args.ssm {
+    if ssm {
+        overrides.insert("ROOTSKI__FETCH_VALUES_FROM_AWS_SSM".into(), "true".into());
+        eprintln!(
+            "SSM on: the function reads the Cognito settings not set by ROOTSKI__COGNITO_* from \
+             AWS SSM /rootski/<environment>/ at init (needs AWS credentials, or AWS_ENDPOINT_URL)"
+        );
+    } else {
         overrides.insert("ROOTSKI__FETCH_VALUES_FROM_AWS_SSM".into(), "false".into());
+        eprintln!(
+            "SSM off: ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=false for the local function (the stack \
+             sets true); Cognito settings come only from ROOTSKI__COGNITO_* (--ssm reads SSM)"
+        );
     }
     Ok(overrides)
+}
+
+/// Whether the local function reads SSM: `--ssm`, or an explicit
+/// `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true` in this process (the template's value
+/// alone does not count: it is what every deployment sets).
+fn wants_ssm(flag: bool, variable: Option<&str>) -> bool {
+    flag || variable.is_some_and(|value| {
+        matches!(
+            value.trim().to_ascii_lowercase().as_str(),
+            "true" | "1" | "yes" | "on"
+        )
+    })
 }
 
 /// Ctrl-C or SIGTERM.
@@ -274,4 +306,20 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(std::env::current_dir()
         .context("reading the current directory")?
         .join(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_ssm;
+
+    #[test]
+    fn ssm_is_off_locally_unless_asked() {
+        assert!(!wants_ssm(false, None));
+        assert!(!wants_ssm(false, Some("false")));
+        assert!(!wants_ssm(false, Some("")));
+        assert!(wants_ssm(true, None));
+        assert!(wants_ssm(true, Some("false")));
+        assert!(wants_ssm(false, Some(" TRUE ")));
+        assert!(wants_ssm(false, Some("1")));
+    }
 }

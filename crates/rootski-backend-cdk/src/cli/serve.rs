@@ -1,7 +1,9 @@
 //! `rootski serve`: the API on a TCP port, over the embedded or the DynamoDB store.
 //!
 //! Settings come from `ROOTSKI__*` variables and the optional YAML file
-//! (`rootski_api::Settings`); the flags here override them. On a fresh clone the
+//! (`rootski_api::Settings`); the flags here override them. With
+//! `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true` the Cognito settings still unset are then
+//! read from SSM, as the deployed function does. On a fresh clone the
 //! embedded store is created and seeded with the bundled open dataset, so
 //! `GET /search/при` answers with no other set-up step.
 
@@ -42,7 +44,11 @@ names are case-insensitive):
   ROOTSKI__EXTRA_ALLOWED_CORS_ORIGINS more CORS origins: JSON list or comma list
   ROOTSKI__STATIC_ASSETS_DIR          where morphemes.json is written once built
   ROOTSKI__OBJECT_CACHE_BUCKET_NAME   the stack's cache bucket (informational)
-  ROOTSKI__FETCH_VALUES_FROM_AWS_SSM  true: warn that SSM is not read here; set the Cognito values directly
+  ROOTSKI__FETCH_VALUES_FROM_AWS_SSM  true: Cognito settings not set above are read at start-up from the
+                                      SSM parameters /rootski/<environment>/cognito_aws_region,
+                                      .../cognito_user_pool_id, .../cognito_web_client_id (AWS region and
+                                      credentials as for DynamoDB); a missing one stops start-up
+  ROOTSKI__SSM_ENDPOINT_URL           SSM-compatible endpoint (moto) instead of AWS (else AWS_ENDPOINT_URL)
 
 Without Cognito settings the API serves everyone as the anonymous user and refuses every
 bearer token. A wrong value stops start-up with the variable's name.";
@@ -113,6 +119,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve_until_stopped(settings: Settings) -> anyhow::Result<()> {
+    let settings = rootski_api::config::resolve_ssm(settings).await?;
+    if settings.fetch_values_from_aws_ssm {
+        eprintln!(
+            "Cognito settings (SSM /rootski/{}/ for those not set explicitly): issuer {}, web client {}",
+            settings.environment.as_str(),
+            settings.cognito_issuer().unwrap_or_default(),
+            settings
+                .cognito_web_client_id
+                .as_deref()
+                .unwrap_or_default(),
+        );
+    }
     let store = open_store(&settings).await?;
     let jwks = Jwks::from_settings(&settings).await?;
     let address = format!("{}:{}", settings.host, settings.port);
