@@ -13,7 +13,8 @@
 //!   [`report`] of its outputs or failures;
 //! - [`events`]: following stack events to a terminal status;
 //! - [`exports`]: importers of exports and export safety;
-//! - [`destroy`], [`bootstrap`], [`context`] (missing-context lookups);
+//! - [`destroy`], [`bootstrap`], [`context`] (missing-context lookups; [`ec2`] for
+//!   availability zones);
 //! - [`toolkit`]: the per-assembly commands the CLI calls.
 //!
 //! Credentials, as in the CDK CLI: a stack's CloudFormation calls and its bootstrap
