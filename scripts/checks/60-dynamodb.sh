@@ -10,34 +10,16 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$ROOT"
 export PATH="$ROOT/.tools/venv/bin:$PATH"
 
+. "$ROOT/scripts/lib/moto.sh"
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-moto_pid=$!
 cleanup() {
-    kill "$moto_pid" 2>/dev/null || true
-    wait "$moto_pid" 2>/dev/null || true
+    stop_moto
     rm -rf "$work"
 }
-trap cleanup EXIT
+trap cleanup EXIT INT TERM
+start_moto "$work" || exit 1
 
-echo "-- moto_server on 127.0.0.1:$port"
-ready=
-for _ in $(seq 1 150); do
-    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
-        ready=1
-        break
-    fi
-    kill -0 "$moto_pid" 2>/dev/null || break
-    sleep 0.2
-done
-if [ -z "$ready" ]; then
-    echo "moto_server did not start within 30 s:" >&2
-    cat "$work/moto.log" >&2
-    exit 1
-fi
-
-export ROOTSKI_TEST_DYNAMO_ENDPOINT="http://127.0.0.1:$port"
+export ROOTSKI_TEST_DYNAMO_ENDPOINT="$MOTO_ENDPOINT"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
 
