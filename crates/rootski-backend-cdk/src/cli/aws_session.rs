@@ -75,10 +75,23 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
+/// What `deploy`, `diff` and `destroy` start from: the AWS configuration and the
+/// app's cloud assembly, synthesized with its missing context looked up.
+pub async fn load_assembly(
+    aws_args: &AwsArgs,
+    synth_args: &synth::Args,
+) -> anyhow::Result<(Aws, cdk_toolkit::assembly::CloudAssembly)> {
+    let aws = aws_args.load().await;
+    let synthesized = synthesize_with_lookups(synth_args, &aws).await?;
+    let assembly = cdk_toolkit::assembly::CloudAssembly::load(&synthesized.outdir)
+        .with_context(|| format!("reading {}", synthesized.outdir.display()))?;
+    Ok((aws, assembly))
+}
+
 /// Synthesizes; when lookups are missing, answers them with AWS, caches the answers
 /// in the app directory's `cdk.context.json` (other keys untouched) and synthesizes
 /// again.
-pub async fn synthesize_with_lookups(args: &synth::Args, aws: &Aws) -> anyhow::Result<SynthRun> {
+async fn synthesize_with_lookups(args: &synth::Args, aws: &Aws) -> anyhow::Result<SynthRun> {
     let first = synth::synthesize(args, &Map::new())?;
     if first.synthesized.missing.is_empty() {
         return Ok(first);

@@ -1,12 +1,10 @@
 //! `rootski deploy [STACK…]`: synthesize (resolving missing context), publish the
 //! assets, and deploy each stack through a change set in dependency order.
 
-use anyhow::Context as _;
-use cdk_toolkit::assembly::CloudAssembly;
 use cdk_toolkit::deploy::changeset::{DeployOptions, RequireApproval};
 use cdk_toolkit::deploy::toolkit;
 
-use super::aws_session::{AwsArgs, TerminalUi, runtime, synthesize_with_lookups};
+use super::aws_session::{AwsArgs, TerminalUi, load_assembly, runtime};
 use super::synth;
 
 /// `--require-approval` values, as the CDK CLI spells them.
@@ -51,10 +49,7 @@ pub struct Args {
 /// Runs `rootski deploy`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let aws = args.aws.load().await;
-        let synthesized = synthesize_with_lookups(&args.synth, &aws).await?;
-        let assembly = CloudAssembly::load(&synthesized.outdir)
-            .with_context(|| format!("reading {}", synthesized.outdir.display()))?;
+        let (aws, assembly) = load_assembly(&args.aws, &args.synth).await?;
         let options = DeployOptions {
             require_approval: args.require_approval.into(),
             no_execute: args.no_execute,

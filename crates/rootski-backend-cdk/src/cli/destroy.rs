@@ -1,12 +1,10 @@
 //! `rootski destroy [STACK…]`: delete the stacks (dependents first) after
 //! confirmation, refusing while another stack imports one of their exports.
 
-use anyhow::Context as _;
-use cdk_toolkit::assembly::CloudAssembly;
 use cdk_toolkit::deploy::events::Polling;
 use cdk_toolkit::deploy::toolkit;
 
-use super::aws_session::{AwsArgs, TerminalUi, runtime, synthesize_with_lookups};
+use super::aws_session::{AwsArgs, TerminalUi, load_assembly, runtime};
 use super::synth;
 
 /// Arguments of `rootski destroy`.
@@ -27,10 +25,7 @@ pub struct Args {
 /// Runs `rootski destroy`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let aws = args.aws.load().await;
-        let synthesized = synthesize_with_lookups(&args.synth, &aws).await?;
-        let assembly = CloudAssembly::load(&synthesized.outdir)
-            .with_context(|| format!("reading {}", synthesized.outdir.display()))?;
+        let (aws, assembly) = load_assembly(&args.aws, &args.synth).await?;
         toolkit::destroy(
             &aws,
             &assembly,

@@ -1,11 +1,9 @@
 //! `rootski diff [STACK…]`: synthesize and compare each stack with its deployed
 //! template (resources, properties, replacements, IAM).
 
-use anyhow::Context as _;
-use cdk_toolkit::assembly::CloudAssembly;
 use cdk_toolkit::deploy::toolkit;
 
-use super::aws_session::{AwsArgs, TerminalUi, runtime, synthesize_with_lookups};
+use super::aws_session::{AwsArgs, TerminalUi, load_assembly, runtime};
 use super::synth;
 
 /// Arguments of `rootski diff`.
@@ -26,10 +24,7 @@ pub struct Args {
 /// Runs `rootski diff`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let aws = args.aws.load().await;
-        let synthesized = synthesize_with_lookups(&args.synth, &aws).await?;
-        let assembly = CloudAssembly::load(&synthesized.outdir)
-            .with_context(|| format!("reading {}", synthesized.outdir.display()))?;
+        let (aws, assembly) = load_assembly(&args.aws, &args.synth).await?;
         let differs = toolkit::diff(&aws, &assembly, &args.stacks, &mut TerminalUi).await?;
         if differs && args.fail {
             anyhow::bail!("the deployed stacks differ from the app (--fail)");
