@@ -449,15 +449,9 @@ async fn a_failing_resource_fails_the_deploy_with_its_reason() {
     app.synth().expect("synth");
     let assembly = CloudAssembly::load(dir.path()).expect("assembly");
     let mut ui = Recorder::answering(true);
-    let err = toolkit::deploy(
-        &aws,
-        &assembly,
-        &[],
-        &options(RequireApproval::Never),
-        &mut ui,
-    )
-    .await
-    .expect_err("must fail");
+    let err = deploy_all(&aws, &assembly, &mut ui)
+        .await
+        .expect_err("must fail");
     let msg = err.to_string();
     assert!(msg.contains("failed to deploy"), "{msg}");
     assert!(
@@ -479,15 +473,9 @@ async fn an_unbootstrapped_environment_is_explained() {
     app.synth().expect("synth");
     let assembly = CloudAssembly::load(dir.path()).expect("assembly");
     let mut ui = Recorder::answering(true);
-    let err = toolkit::deploy(
-        &aws,
-        &assembly,
-        &[],
-        &options(RequireApproval::Never),
-        &mut ui,
-    )
-    .await
-    .expect_err("no bucket");
+    let err = deploy_all(&aws, &assembly, &mut ui)
+        .await
+        .expect_err("no bucket");
     assert!(err.to_string().contains("rootski bootstrap"), "{err}");
 }
 
@@ -559,15 +547,7 @@ async fn stack_tags_come_from_the_assembly() {
     app.synth().expect("synth");
     let assembly = CloudAssembly::load(dir.path()).expect("assembly");
     let mut ui = Recorder::answering(true);
-    toolkit::deploy(
-        &aws,
-        &assembly,
-        &[],
-        &options(RequireApproval::Never),
-        &mut ui,
-    )
-    .await
-    .expect("deploy");
+    deploy_all(&aws, &assembly, &mut ui).await.expect("deploy");
     let cfn = aws.cloudformation(REGION);
     let described = cfn
         .describe_stacks()

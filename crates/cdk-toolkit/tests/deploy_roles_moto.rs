@@ -108,15 +108,9 @@ async fn cross_account_deploys_assume_the_deploy_role() {
     let name = format!("CrossAccount-{}", suffix());
     let assembly = pinned_app(dir.path(), &name, OTHER);
     let mut ui = Recorder::answering(true);
-    toolkit::deploy(
-        &aws,
-        &assembly,
-        &[],
-        &options(RequireApproval::Never),
-        &mut ui,
-    )
-    .await
-    .expect("deploy through the role");
+    deploy_all(&aws, &assembly, &mut ui)
+        .await
+        .expect("deploy through the role");
     let text = ui.text();
     assert!(
         text.contains(&format!(
@@ -217,15 +211,9 @@ async fn a_too_old_or_missing_bootstrap_version_is_refused() {
     ] {
         let assembly = require_version(dir.path(), &name, version, parameter);
         let mut ui = Recorder::answering(true);
-        let err = toolkit::deploy(
-            &aws,
-            &assembly,
-            &[],
-            &options(RequireApproval::Never),
-            &mut ui,
-        )
-        .await
-        .expect_err("version check");
+        let err = deploy_all(&aws, &assembly, &mut ui)
+            .await
+            .expect_err("version check");
         let msg = err.to_string();
         assert!(msg.contains(&expected), "{msg}");
         assert!(msg.contains("rootski bootstrap"), "{msg}");

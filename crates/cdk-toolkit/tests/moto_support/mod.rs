@@ -99,6 +99,16 @@ pub async fn ensure_bootstrapped(aws: &Aws) {
     }
 }
 
+/// Deploys every stack of `assembly` without asking.
+pub async fn deploy_all(
+    aws: &Aws,
+    assembly: &cdk_toolkit::assembly::CloudAssembly,
+    ui: &mut Recorder,
+) -> cdk_toolkit::error::Result<Vec<(String, cdk_toolkit::deploy::changeset::DeployOutcome)>> {
+    cdk_toolkit::deploy::toolkit::deploy(aws, assembly, &[], &options(RequireApproval::Never), ui)
+        .await
+}
+
 pub fn suffix() -> u32 {
     std::process::id()
 }

@@ -346,7 +346,7 @@ impl Store for DynamoStore {
     }
 
     async fn all_items(&self) -> StoreResult<Vec<Item>> {
-        let mut items: Vec<Item> = ops::scan(&self.client, &self.table, None)
+        let mut items: Vec<Item> = ops::scan(&self.client, &self.table)
             .await?
             .into_iter()
             .filter(|item| {

@@ -87,28 +87,19 @@ pub async fn query(
     Ok(out)
 }
 
-/// Scans the whole table (optionally filtered on a pk prefix), every page.
-pub async fn scan(
-    client: &Client,
-    table: &str,
-    pk_prefix: Option<&str>,
-) -> Result<Vec<Item>, StoreError> {
+/// Scans the whole table, every page (the export/test helper `all_items`; the API
+/// itself never scans).
+pub async fn scan(client: &Client, table: &str) -> Result<Vec<Item>, StoreError> {
     let mut out = Vec::new();
     let mut start: Option<AttributeMap> = None;
     loop {
-        let mut request = client
+        let page = client
             .scan()
             .table_name(table)
-            .set_exclusive_start_key(start.take());
-        if let Some(prefix) = pk_prefix {
-            request = request
-                .filter_expression("begins_with(pk, :p)")
-                .expression_attribute_values(
-                    ":p",
-                    aws_sdk_dynamodb::types::AttributeValue::S(prefix.to_owned()),
-                );
-        }
-        let page = request.send().await.map_err(|e| sdk_error("Scan", e))?;
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(|e| sdk_error("Scan", e))?;
         for attrs in page.items() {
             out.push(from_attributes(attrs)?);
         }
