@@ -3,6 +3,7 @@
 # (pinned in tools/requirements.txt) on 127.0.0.1, started here with a bounded wait
 # and stopped by the trap. Runs, with the `dynamodb` feature:
 #   - the store conformance suite's DynamoDB variant and the fault tests (--ignored);
+#   - morphemes.json through the cache bucket on moto's S3 (cache_bucket_moto);
 #   - the HTTP integration tests with ROOTSKI__STORE=dynamodb;
 #   - `rootski import --store dynamodb` of the bundled dataset subset, then --resume.
 set -euo pipefail
@@ -23,13 +24,14 @@ export ROOTSKI_TEST_DYNAMO_ENDPOINT="$MOTO_ENDPOINT"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true
 
-echo "-- store conformance and fault tests on DynamoDB"
-cargo test --locked -p rootski-api --features dynamodb \
-    --test store_conformance --test dynamo_faults -- --ignored
+export ROOTSKI_TEST_S3_ENDPOINT="$MOTO_ENDPOINT"
+echo "-- store conformance and fault tests on DynamoDB, the cache bucket on S3"
+cargo test --locked -p rootski-api --features dynamodb,cache-bucket \
+    --test store_conformance --test dynamo_faults --test cache_bucket_moto -- --ignored
 
 echo "-- HTTP integration tests with ROOTSKI__STORE=dynamodb"
-ROOTSKI__STORE=dynamodb cargo test --locked -p rootski-api --features dynamodb \
-    --test http_routes --test http_breakdown --test http_auth --test http_morphemes
+ROOTSKI__STORE=dynamodb cargo test --locked -p rootski-api --features dynamodb,cache-bucket \
+    --test http_routes --test http_breakdown --test http_auth --test http_morphemes --test http_item_shapes
 
 echo "-- rootski import --store dynamodb (then --resume)"
 cargo build --quiet --locked --bin rootski

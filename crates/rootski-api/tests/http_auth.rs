@@ -6,9 +6,10 @@ mod http_support;
 use http_support::TestServer;
 use http_support::fixture::{ADMIN, ALICE};
 use http_support::tokens::{
-    access_claims, id_claims, now, sign, sign_hs256, sign_with_kid, sign_with_other_key, token_for,
-    unsigned,
+    access_claims, cognito_access_claims, id_claims, now, sign, sign_hs256, sign_with_kid,
+    sign_with_other_key, token_for, unsigned,
 };
+use rootski_api::domain::ANONYMOUS_EMAIL;
 use serde_json::{Value, json};
 
 fn invalid() -> (u16, Value) {
@@ -108,12 +109,6 @@ async fn bad_tokens_are_refused_with_one_message() {
             "no token_use",
             mutated(&|c| {
                 c.as_object_mut().unwrap().remove("token_use");
-            }),
-        ),
-        (
-            "no email",
-            mutated(&|c| {
-                c.as_object_mut().unwrap().remove("email");
             }),
         ),
         ("alg none", unsigned(&id_claims(ALICE))),
@@ -220,5 +215,50 @@ async fn without_cognito_settings_no_token_is_trusted() {
     .await;
     assert_eq!(as_alice(&server, &token_for(ALICE)).await, invalid());
     assert_eq!(server.get_json("/breakdown/11", None).await.0, 200);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn valid_tokens_without_email_are_the_anonymous_user() {
+    let server = TestServer::start().await;
+    let access = sign(&cognito_access_claims("alice"));
+    let (status, body) = as_alice(&server, &access).await;
+    assert_eq!(
+        (status, &body["submitted_by_current_user"]),
+        (200, &json!(false))
+    );
+    let mut id_without_email = id_claims(ALICE);
+    id_without_email.as_object_mut().unwrap().remove("email");
+    assert_eq!(as_alice(&server, &sign(&id_without_email)).await.0, 200);
+
+    // A submission with it is the anonymous user's, and registers nobody.
+    let body = json!({"word_id": 2, "breakdown_items": [{"morpheme": "дом", "position": 0, "morpheme_id": null}]});
+    let (status, response) = server.post_json("/breakdown", &body, Some(&access)).await;
+    assert_eq!((status, &response["is_verified"]), (200, &json!(false)));
+    let stored = server
+        .store
+        .get_user_breakdown(ANONYMOUS_EMAIL, 2)
+        .await
+        .unwrap()
+        .expect("stored as the anonymous user's submission");
+    assert_eq!(
+        stored.submitted_by_user_email.as_deref(),
+        Some(ANONYMOUS_EMAIL)
+    );
+    assert!(server.store.get_user("alice").await.unwrap().is_none());
+
+    // Without email is no excuse for anything else: foreign client, expired, other key.
+    let mut foreign = cognito_access_claims("alice");
+    foreign["client_id"] = json!("another-client");
+    let mut expired = cognito_access_claims("alice");
+    expired["exp"] = json!(now() - 3600);
+    for token in [
+        sign(&foreign),
+        sign(&expired),
+        sign_with_other_key(&cognito_access_claims("alice")),
+        unsigned(&cognito_access_claims("alice")),
+    ] {
+        assert_eq!(as_alice(&server, &token).await, invalid());
+    }
     server.stop().await;
 }

@@ -85,8 +85,20 @@ async fn each_priority_step_picks_the_right_breakdown() {
     assert_eq!(shown(&server, 14, Some(ALICE)).await, not_found(14));
     assert_eq!(shown(&server, 4, None).await, not_found(4));
     assert_eq!(shown(&server, 999_999, None).await, not_found(999_999));
+    // The original's word_id is a string: text that is not an id has no breakdown
+    // (404 naming it as given), while /word keeps its integer path (422).
+    for raw in ["x1", "007", "1.0", "99999999999999999999"] {
+        assert_eq!(
+            server.get_json(&format!("/breakdown/{raw}"), None).await,
+            (
+                404,
+                json!({"detail": format!("No breakdown for word with ID {raw} was found in Dynamo.")})
+            ),
+            "{raw}"
+        );
+    }
     assert_eq!(
-        server.get_json("/breakdown/x1", None).await,
+        server.get_json("/word/x1/noun", None).await,
         (
             422,
             json!({"detail": [{"loc": ["path", "word_id"], "msg": "value is not a valid integer", "type": "type_error.integer"}]})
@@ -128,7 +140,8 @@ fn submission(word_id: i64, items: Value) -> Value {
 async fn submissions_are_validated_with_contract_messages() {
     let server = TestServer::start().await;
 
-    // Unknown morpheme ids: all of them, sorted, in one message.
+    // Unknown morpheme ids: every requested id, as the original printed its set of
+    // them (quoted strings sorted as strings), in one message.
     let body = submission(
         1,
         json!([{"morpheme_id": 100, "position": 0}, {"morpheme_id": 3, "position": 1},
@@ -138,7 +151,7 @@ async fn submissions_are_validated_with_contract_messages() {
         server.post_json("/breakdown", &body, None).await,
         (
             404,
-            json!({"detail": "One of your morpheme IDs [99, 100] was not found in Dynamo."})
+            json!({"detail": "One of your morpheme IDs ['100', '3', '99'] was not found in Dynamo."})
         )
     );
     // Unknown word.

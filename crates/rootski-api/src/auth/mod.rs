@@ -28,7 +28,8 @@ use crate::error::ApiError;
 /// The user a request acts as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrentUser {
-    /// The `email` claim, or `anon@rootski.io`.
+    /// The `email` claim, or `anon@rootski.io` (no token, or a valid token without
+    /// an `email` claim).
     pub email: String,
     /// The stored admin flag (never true for the anonymous user).
     pub is_admin: bool,
@@ -60,10 +61,15 @@ impl FromRequestParts<AppState> for CurrentUser {
         let Some(token) = bearer_token(parts) else {
             return Ok(CurrentUser::anonymous());
         };
-        let email = state
+        let Some(email) = state
             .verifier()
             .verify(token)
-            .map_err(ApiError::InvalidToken)?;
+            .map_err(ApiError::InvalidToken)?
+        else {
+            // A valid token without an email (a Cognito access token) names no user
+            // this API can register: the original served it as the anonymous user.
+            return Ok(CurrentUser::anonymous());
+        };
         let user = state
             .known_users()
             .resolve(state.store().as_ref(), &email)

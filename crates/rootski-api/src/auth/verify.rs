@@ -36,7 +36,8 @@ pub struct TokenVerifier {
 
 #[derive(Debug, Clone)]
 struct Verified {
-    email: String,
+    /// `None` for a valid token without an `email` claim (every access token).
+    email: Option<String>,
     exp: u64,
 }
 
@@ -66,8 +67,10 @@ impl TokenVerifier {
         }
     }
 
-    /// The user's email if the token is valid, else why not (for the log).
-    pub fn verify(&self, token: &str) -> Result<String, String> {
+    /// The user's email if the token is valid (`None` when it carries no `email`
+    /// claim, as Cognito access tokens never do: the caller is then anonymous, as in
+    /// the original), else why not (for the log).
+    pub fn verify(&self, token: &str) -> Result<Option<String>, String> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -146,13 +149,10 @@ impl TokenVerifier {
                 ));
             }
         }
-        match claims.email {
-            Some(email) if !email.trim().is_empty() => Ok(Verified {
-                email,
-                exp: claims.exp,
-            }),
-            _ => Err("token has no email claim".to_owned()),
-        }
+        Ok(Verified {
+            email: claims.email.filter(|email| !email.trim().is_empty()),
+            exp: claims.exp,
+        })
     }
 }
 

@@ -24,6 +24,7 @@ pub struct Breakdown {
         deserialize_with = "lenient::int"
     )]
     pub word_id: WordId,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub word: String,
     /// `anonymous` for inferences, `anon@rootski.io` for anonymous API users.
     #[serde(default)]
@@ -37,7 +38,7 @@ pub struct Breakdown {
     #[serde(default)]
     pub date_verified: StoredDate,
     /// In stored order (which is position order for everything this API writes).
-    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub breakdown_items: Vec<BreakdownItem>,
 }
 
@@ -47,6 +48,7 @@ pub struct Breakdown {
 pub struct BreakdownItem {
     #[serde(deserialize_with = "lenient::int")]
     pub position: i64,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub morpheme: String,
     #[serde(
         default,
@@ -84,6 +86,14 @@ impl StoredDate {
         for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S"] {
             if let Ok(d) = NaiveDateTime::parse_from_str(&normalized, fmt) {
                 return Ok(Self(Some(d)));
+            }
+        }
+        // An aware date (`+00:00` / `Z`, as `str()` of an aware datetime prints it) is
+        // kept as its UTC time.
+        let zoned = normalized.replace('Z', "+00:00");
+        for fmt in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%:z"] {
+            if let Ok(d) = chrono::DateTime::parse_from_str(&zoned, fmt) {
+                return Ok(Self(Some(d.naive_utc())));
             }
         }
         if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
@@ -144,5 +154,9 @@ mod tests {
         let no_frac = StoredDate::parse("2023-03-08T14:22:51").unwrap();
         assert_eq!(no_frac.to_stored(), "2023-03-08 14:22:51.000000");
         assert!(StoredDate::parse("yesterday").is_err());
+        let aware = StoredDate::parse("2023-03-08 16:22:51.305117+02:00").unwrap();
+        assert_eq!(aware.to_stored(), "2023-03-08 14:22:51.305117");
+        let zulu = StoredDate::parse("2023-03-08T14:22:51Z").unwrap();
+        assert_eq!(zulu.to_stored(), "2023-03-08 14:22:51.000000");
     }
 }

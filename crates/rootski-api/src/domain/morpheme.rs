@@ -11,6 +11,7 @@ pub struct Morpheme {
         deserialize_with = "lenient::int"
     )]
     pub morpheme_id: MorphemeId,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub morpheme: String,
     #[serde(
         serialize_with = "lenient::id_as_string",
@@ -30,23 +31,32 @@ pub struct MorphemeFamily {
     pub family_id: FamilyId,
     /// `prefix` | `root` | `suffix` | `link`. Kept as text so an item with a value
     /// this code does not know still reads.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "lenient::text")]
     pub morpheme_type: String,
     /// `any` | `noun` | `verb` | `adjective`.
-    #[serde(default = "any_pos")]
+    #[serde(default = "any_pos", deserialize_with = "word_pos_or_any")]
     pub word_pos: String,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub level: Option<i64>,
     /// Absent or null reads as empty.
-    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub family_meanings: Vec<String>,
     /// All morphemes of the family, in stored order.
-    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub morphemes: Vec<FamilyMember>,
 }
 
 fn any_pos() -> String {
     "any".to_owned()
+}
+
+/// `word_pos` stored as null, empty or `"None"` reads as `any`.
+fn word_pos_or_any<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let text = lenient::text(d)?;
+    Ok(match text.trim() {
+        "" | "None" | "null" => any_pos(),
+        _ => text,
+    })
 }
 
 impl MorphemeFamily {
@@ -65,6 +75,7 @@ pub struct FamilyMember {
         deserialize_with = "lenient::int"
     )]
     pub morpheme_id: MorphemeId,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub morpheme: String,
 }
 

@@ -12,14 +12,15 @@ pub struct WordHeader {
         deserialize_with = "lenient::int"
     )]
     pub word_id: WordId,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub word: String,
     /// The word with U+0301 after the stressed vowel (or the word itself).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub accent: String,
     /// Part of speech: noun, verb, adjective, pronoun, ...
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub pos: String,
-    /// Occurrences per billion tokens; `None` when unknown.
+    /// Frequency rank (1 = most frequent); `None` when unknown.
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub frequency: Option<i64>,
 }
@@ -31,15 +32,19 @@ pub struct WordHeader {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Word {
     pub word: WordHeader,
-    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub definitions: Vec<PosDefinitions>,
-    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub sentences: Vec<Sentence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declensions: Option<Declensions>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conjugations: Option<Conjugations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt_list"
+    )]
     pub aspectual_pairs: Option<Vec<AspectualPair>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_forms: Option<ShortForms>,
@@ -48,9 +53,9 @@ pub struct Word {
 /// Definitions of a word grouped by part of speech.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PosDefinitions {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub pos: String,
-    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub definitions: Vec<Definition>,
 }
 
@@ -61,7 +66,7 @@ pub struct Definition {
     pub def_position: i64,
     #[serde(deserialize_with = "lenient::int")]
     pub definition_id: i64,
-    #[serde(default, deserialize_with = "lenient::null_as_empty")]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub sub_defs: Vec<SubDefinition>,
 }
 
@@ -72,6 +77,7 @@ pub struct SubDefinition {
     pub sub_def_id: i64,
     #[serde(deserialize_with = "lenient::int")]
     pub sub_def_position: i64,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub definition: String,
     #[serde(default)]
     pub notes: Option<String>,
@@ -80,7 +86,9 @@ pub struct SubDefinition {
 /// An example sentence with its translation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
+    #[serde(default, deserialize_with = "lenient::text")]
     pub rus: String,
+    #[serde(default, deserialize_with = "lenient::text")]
     pub eng: String,
     #[serde(default, deserialize_with = "lenient::boolish")]
     pub exact_match: bool,
@@ -92,7 +100,9 @@ pub struct Sentence {
 pub struct Declensions {
     /// "m" | "f" | "n" | null.
     pub gender: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub animate: Option<bool>,
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub indeclinable: Option<bool>,
     pub nom: Option<String>,
     pub acc: Option<String>,
@@ -166,6 +176,7 @@ pub struct ShortForms {
 /// One hit of the prefix search (`WORD_FOR_SEARCH` item, pk `WORD`, sk = word).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchEntry {
+    #[serde(default, deserialize_with = "lenient::text")]
     pub word: String,
     #[serde(
         serialize_with = "lenient::id_as_string",
@@ -179,7 +190,7 @@ pub struct SearchEntry {
     )]
     pub frequency: i64,
     /// The stored pos; the API always prints `"deprecated"` instead.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub pos: String,
 }
 

@@ -66,6 +66,27 @@ pub fn access_claims(email: &str) -> Value {
     })
 }
 
+/// Claims of a valid access token exactly as Cognito issues them: no `email`
+/// (access tokens never carry one), a `username`, the sign-in scope.
+pub fn cognito_access_claims(username: &str) -> Value {
+    json!({
+        "sub": format!("sub-{username}"),
+        "cognito:groups": ["readers"],
+        "iss": issuer(),
+        "version": 2,
+        "client_id": CLIENT_ID,
+        "origin_jti": "2a6a5c1e-5b0e-4b6a-9f40-1f0d6a2c3b4d",
+        "event_id": "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e",
+        "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
+        "auth_time": now(),
+        "exp": now() + 3600,
+        "iat": now(),
+        "jti": "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f",
+        "username": username,
+    })
+}
+
 /// Signs `claims` with the trusted key under `kid`.
 pub fn sign_with_kid(claims: &Value, kid: &str) -> String {
     let mut header = Header::new(Algorithm::RS256);

@@ -22,16 +22,14 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::{Breakdown, BreakdownItem, BreakdownKind, Morpheme, MorphemeId, StoredDate};
 use crate::error::{ApiError, JsonBody};
-use crate::validation::path_integer;
 
 /// The breakdown this user should see for the word.
 #[utoipa::path(get, path = "/breakdown/{word_id}", tag = "Breakdowns",
-    params(("word_id" = i64, Path, description = "Id of the word")),
+    params(("word_id" = String, Path, description = "Id of the word")),
     responses(
         (status = 200, description = "The breakdown to show", body = BreakdownResponse),
         (status = 401, description = "Invalid bearer token", body = crate::openapi::Detail),
-        (status = 404, description = "No breakdown for the word", body = crate::openapi::Detail),
-        (status = 422, description = "word_id is not an integer", body = crate::openapi::ValidationDetail),
+        (status = 404, description = "No breakdown for the word (also for a word_id that is not an integer)", body = crate::openapi::Detail),
     ),
     security((), ("bearer" = [])))]
 pub async fn get_breakdown(
@@ -39,18 +37,29 @@ pub async fn get_breakdown(
     user: CurrentUser,
     PathParams(word_id): PathParams<String>,
 ) -> Result<JsonBody<BreakdownResponse>, ApiError> {
-    let word_id = path_integer("word_id", &word_id)?;
+    let not_found = || {
+        ApiError::NotFound(format!(
+            "No breakdown for word with ID {word_id} was found in Dynamo."
+        ))
+    };
+    // The original's path parameter is a string and its key `WORD#<text>`: text
+    // that is not an id as the table writes ids ("abc", "007") has no breakdown.
+    let Some(id) = canonical_id(&word_id) else {
+        return Err(not_found());
+    };
     let store = state.store().as_ref();
-    let breakdown = choose_breakdown(store, &user.email, word_id)
+    let breakdown = choose_breakdown(store, &user.email, id)
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "No breakdown for word with ID {word_id} was found in Dynamo."
-            ))
-        })?;
+        .ok_or_else(not_found)?;
     Ok(JsonBody(
         view::render(store, state.family_cache(), breakdown, &user.email).await?,
     ))
+}
+
+/// The id `text` names when it is written exactly as the table writes ids (`str`
+/// of an integer: no `+`, spaces or leading zeros), else `None`.
+fn canonical_id(text: &str) -> Option<i64> {
+    text.parse::<i64>().ok().filter(|id| id.to_string() == text)
 }
 
 /// Body of a successful submission.
@@ -164,7 +173,7 @@ pub async fn submit_breakdown(
 }
 
 /// The catalogued morphemes the submission names, or the contract 404 listing
-/// every unknown id in ascending order.
+/// every requested id as the original printed them.
 async fn known_morphemes(
     store: &dyn crate::store::Store,
     submission: &Submission,
@@ -187,16 +196,39 @@ async fn known_morphemes(
         .into_iter()
         .map(|morpheme| (morpheme.morpheme_id, morpheme))
         .collect();
-    let missing: Vec<String> = ids
-        .iter()
-        .filter(|id| !found.contains_key(id))
-        .map(i64::to_string)
-        .collect();
-    if !missing.is_empty() {
+    if ids.iter().any(|id| !found.contains_key(id)) {
         return Err(ApiError::NotFound(format!(
-            "One of your morpheme IDs [{}] was not found in Dynamo.",
-            missing.join(", ")
+            "One of your morpheme IDs {} was not found in Dynamo.",
+            python_id_list(&ids)
         )));
     }
     Ok(found)
+}
+
+/// The ids as the original printed its set of requested ids: a Python list of
+/// quoted strings, sorted as strings (`['2390', '3051', '417']`).
+fn python_id_list(ids: &BTreeSet<MorphemeId>) -> String {
+    let mut texts: Vec<String> = ids.iter().map(|id| format!("'{id}'")).collect();
+    texts.sort();
+    format!("[{}]", texts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_print_as_the_originals_sorted_string_list() {
+        let ids: BTreeSet<MorphemeId> = [417, 3051, 2390].into_iter().collect();
+        assert_eq!(python_id_list(&ids), "['2390', '3051', '417']");
+    }
+
+    #[test]
+    fn only_canonical_id_texts_name_a_word() {
+        assert_eq!(canonical_id("42"), Some(42));
+        assert_eq!(canonical_id("0"), Some(0));
+        for text in ["abc", "007", "+4", " 4", "4.0", "99999999999999999999", ""] {
+            assert_eq!(canonical_id(text), None, "{text}");
+        }
+    }
 }

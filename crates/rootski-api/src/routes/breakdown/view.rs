@@ -8,7 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{Breakdown, BreakdownItem, FamilyId, MorphemeFamily, MorphemeId};
-use crate::store::{Store, StoreError};
+use crate::error::ApiError;
+use crate::store::Store;
 use crate::ttl_cache::TtlCache;
 
 /// Families by id, reused across requests.
@@ -87,16 +88,26 @@ pub async fn render(
     cache: &FamilyCache,
     breakdown: Breakdown,
     user_email: &str,
-) -> Result<BreakdownResponse, StoreError> {
+) -> Result<BreakdownResponse, ApiError> {
     let families = families_of(store, cache, &breakdown.breakdown_items).await?;
     let items = breakdown
         .breakdown_items
         .into_iter()
         .map(|item| item_view(item, &families))
-        .collect();
+        .collect::<Result<_, _>>()?;
+    // Items the original wrote without the word's text (`"None"`, null) show the
+    // word item's text.
+    let word = match breakdown.word.trim() {
+        "" | "None" => store
+            .get_word(breakdown.word_id)
+            .await?
+            .map(|word| word.word.word)
+            .unwrap_or(breakdown.word),
+        _ => breakdown.word,
+    };
     Ok(BreakdownResponse {
         word_id: breakdown.word_id,
-        word: breakdown.word,
+        word,
         is_verified: breakdown.is_verified,
         is_inference: breakdown.is_inference,
         date_submitted: breakdown.date_submitted.to_api(),
@@ -112,11 +123,16 @@ pub async fn render(
 
 /// The family of every catalogued item, by morpheme id. Items written by this API
 /// carry their family id; older items may not, and their morphemes are looked up.
+///
+/// A catalogued item whose morpheme or family is not in the store cannot be shown
+/// as the morpheme it is, and must not be shown as plain text (that would hide a
+/// stored id): like the original, the request fails (500) and the log names the
+/// missing ids.
 async fn families_of(
     store: &dyn Store,
     cache: &FamilyCache,
     items: &[BreakdownItem],
-) -> Result<HashMap<MorphemeId, Arc<MorphemeFamily>>, StoreError> {
+) -> Result<HashMap<MorphemeId, Arc<MorphemeFamily>>, ApiError> {
     let mut family_of: HashMap<MorphemeId, FamilyId> = HashMap::new();
     let mut unknown: BTreeSet<MorphemeId> = BTreeSet::new();
     for item in items {
@@ -131,9 +147,18 @@ async fn families_of(
         }
     }
     if !unknown.is_empty() {
-        let ids: Vec<MorphemeId> = unknown.into_iter().collect();
+        let ids: Vec<MorphemeId> = unknown.iter().copied().collect();
         for morpheme in store.get_morphemes(&ids).await? {
             family_of.insert(morpheme.morpheme_id, morpheme.family_id);
+        }
+        let lost: Vec<MorphemeId> = unknown
+            .into_iter()
+            .filter(|id| !family_of.contains_key(id))
+            .collect();
+        if !lost.is_empty() {
+            return Err(ApiError::Internal(format!(
+                "breakdown items name morphemes {lost:?} that are not in the store and carry no morpheme_family_id"
+            )));
         }
     }
     if family_of.is_empty() {
@@ -156,40 +181,47 @@ async fn families_of(
             families.insert(family.family_id, family);
         }
     }
+    let absent: BTreeSet<FamilyId> = family_of
+        .values()
+        .filter(|family| !families.contains_key(family))
+        .copied()
+        .collect();
+    if !absent.is_empty() {
+        return Err(ApiError::Internal(format!(
+            "breakdown items reference morpheme families {absent:?} that are not in the store"
+        )));
+    }
     Ok(family_of
         .into_iter()
         .filter_map(|(morpheme, family)| families.get(&family).map(|f| (morpheme, f.clone())))
         .collect())
 }
 
-fn item_view(item: BreakdownItem, families: &HashMap<MorphemeId, Arc<MorphemeFamily>>) -> ItemView {
-    match item
-        .morpheme_id
-        .and_then(|id| families.get(&id).map(|family| (id, family)))
-    {
-        Some((morpheme_id, family)) => ItemView::Morpheme(MorphemeItemView {
-            morpheme_id,
-            position: item.position,
+fn item_view(
+    item: BreakdownItem,
+    families: &HashMap<MorphemeId, Arc<MorphemeFamily>>,
+) -> Result<ItemView, ApiError> {
+    let Some(morpheme_id) = item.morpheme_id else {
+        return Ok(ItemView::Text(TextItemView {
             morpheme: item.morpheme,
-            morpheme_type: family.morpheme_type.clone(),
-            word_pos: family.word_pos.clone(),
-            family_id: family.family_id,
-            family_meanings: family.family_meanings.clone(),
-            level: family.level,
-            family: family.joined_texts(),
-        }),
-        None => {
-            if let Some(id) = item.morpheme_id {
-                tracing::warn!(
-                    morpheme_id = id,
-                    "breakdown names a morpheme with no family; shown as text"
-                );
-            }
-            ItemView::Text(TextItemView {
-                morpheme: item.morpheme,
-                position: item.position,
-                morpheme_id: None,
-            })
-        }
-    }
+            position: item.position,
+            morpheme_id: None,
+        }));
+    };
+    let family = families.get(&morpheme_id).ok_or_else(|| {
+        ApiError::Internal(format!(
+            "morpheme {morpheme_id} lost its family while rendering"
+        ))
+    })?;
+    Ok(ItemView::Morpheme(MorphemeItemView {
+        morpheme_id,
+        position: item.position,
+        morpheme: item.morpheme,
+        morpheme_type: family.morpheme_type.clone(),
+        word_pos: family.word_pos.clone(),
+        family_id: family.family_id,
+        family_meanings: family.family_meanings.clone(),
+        level: family.level,
+        family: family.joined_texts(),
+    }))
 }
