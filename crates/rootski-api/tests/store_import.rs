@@ -484,3 +484,93 @@ async fn seeding_fails_cleanly_on_a_corrupt_dataset() {
         None
     );
 }
+
+#[tokio::test]
+async fn only_a_new_or_empty_store_is_seeded() {
+    let dataset = fixture_dataset();
+    // New: seeded, once.
+    let (store, _dir) = fresh();
+    match import::seed_if_new(&store, &dataset, true, &|_| {})
+        .await
+        .unwrap()
+    {
+        SeedOutcome::Seeded(report) => assert_eq!(report.written, 37),
+        other => panic!("expected a seeding, got {other:?}"),
+    }
+    assert_eq!(
+        import::seed_if_new(&store, &dataset, true, &|_| {})
+            .await
+            .unwrap(),
+        SeedOutcome::AlreadySeeded
+    );
+
+    // Filled by the user's own import: left exactly as it is.
+    let (store, _dir) = fresh();
+    run(&store, &["items_plain.jsonl"], ImportOptions::default())
+        .await
+        .unwrap();
+    let before = store.all_items().await.unwrap();
+    assert_eq!(
+        import::seed_if_new(&store, &dataset, true, &|_| {})
+            .await
+            .unwrap(),
+        SeedOutcome::NotEmpty {
+            items: before.len() as u64
+        }
+    );
+    assert_eq!(store.all_items().await.unwrap(), before);
+
+    // Turned off: nothing written even to a new store.
+    let (store, _dir) = fresh();
+    assert_eq!(
+        import::seed_if_new(&store, &dataset, false, &|_| {})
+            .await
+            .unwrap(),
+        SeedOutcome::Disabled
+    );
+    assert!(store.all_items().await.unwrap().is_empty());
+
+    // Seeded with another dataset version: left as it is.
+    let (store, _dir) = fresh();
+    store
+        .put_meta(import::SEEDED_DATASET_META, "an-older-dataset")
+        .await
+        .unwrap();
+    assert_eq!(
+        import::seed_if_new(&store, &dataset, true, &|_| {})
+            .await
+            .unwrap(),
+        SeedOutcome::OtherDatasetVersion
+    );
+    assert!(store.all_items().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_interrupted_seeding_is_finished() {
+    let dataset = fixture_dataset();
+    let (store, _dir) = fresh();
+    // What an interrupted first start leaves: the start marker and some items.
+    store
+        .put_meta(import::SEEDING_META, &dataset.content_hash())
+        .await
+        .unwrap();
+    run(
+        &store,
+        &["dataset/morphemes.jsonl"],
+        ImportOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(!store.all_items().await.unwrap().is_empty());
+    match import::seed_if_new(&store, &dataset, true, &|_| {})
+        .await
+        .unwrap()
+    {
+        SeedOutcome::Seeded(report) => assert_eq!(report.items, 37),
+        other => panic!("expected the seeding to be finished, got {other:?}"),
+    }
+    assert_eq!(
+        store.get_meta(import::SEEDED_DATASET_META).await.unwrap(),
+        Some(dataset.content_hash())
+    );
+}

@@ -19,10 +19,15 @@ struct LocalStack {
 
 impl LocalStack {
     fn start(dir: &Path) -> LocalStack {
+        Self::start_on(dir, &dir.join("rootski.sqlite3"))
+    }
+
+    /// `rootski local` over the embedded store file `db`.
+    fn start_on(dir: &Path, db: &Path) -> LocalStack {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rootski"))
             .args(["local", "--port", "0", "--max-instances", "2"])
             .arg("--db")
-            .arg(dir.join("rootski.sqlite3"))
+            .arg(db)
             .arg("--output")
             .arg(dir.join("cdk.out"))
             .current_dir(dir)
@@ -122,18 +127,31 @@ impl Reply {
 /// One HTTP/1.1 request with `Connection: close` (bodies come with Content-Length
 /// from the gateway).
 fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+    request_with_body(addr, method, path, headers, b"")
+}
+
+/// [`request`] with a body.
+fn request_with_body(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .expect("timeout");
     let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
     );
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).expect("write");
+    stream.write_all(body).expect("write body");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read");
     let split = raw
@@ -228,6 +246,86 @@ fn rootski_local_serves_the_api_under_stage_and_base_path() {
         no_process_runs_from(&staged),
         "no bootstrap left running after stop"
     );
+}
+
+/// A user's own store, filled by `rootski import` with items shaped like the
+/// production table: `rootski local` serves exactly those items (no dataset mixed
+/// in), through the gateway under both prefixes.
+#[test]
+fn rootski_local_serves_a_users_imported_store_as_it_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("own.sqlite3");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../rootski-api/tests/fixtures/item_shapes/items.scan.json");
+    let imported = Command::new(env!("CARGO_BIN_EXE_rootski"))
+        .arg("import")
+        .arg("--db")
+        .arg(&db)
+        .arg(&corpus)
+        .env_remove("ROOTSKI__STORE")
+        .output()
+        .expect("run rootski import");
+    let said = String::from_utf8_lossy(&imported.stderr);
+    assert!(imported.status.success(), "{said}");
+    assert!(said.contains("0 bad record(s)"), "{said}");
+
+    let stack = LocalStack::start_on(dir.path(), &db);
+    let addr = stack.addr;
+    for prefix in ["/prod", "/v1"] {
+        // н…: the open dataset has hundreds of such words; the user's store one.
+        let search = request(addr, "GET", &format!("{prefix}/search/%D0%BD"), &[]);
+        assert_eq!(
+            search.json(),
+            serde_json::json!({"words": [{"word": "новость", "word_id": "801", "frequency": -1, "pos": "deprecated"}]}),
+            "{prefix}"
+        );
+        let breakdown = request(addr, "GET", &format!("{prefix}/breakdown/801"), &[]);
+        assert_eq!(
+            breakdown.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&breakdown.body)
+        );
+        let shown = breakdown.json();
+        assert_eq!(shown["word"], "новость");
+        assert_eq!(
+            shown["breakdown_items"][1]["family_meanings"],
+            serde_json::json!([])
+        );
+        let index = request(
+            addr,
+            "GET",
+            &format!("{prefix}/morpheme/morphemes.json"),
+            &[],
+        )
+        .json();
+        let mut ids: Vec<&String> = index.as_object().expect("index").keys().collect();
+        ids.sort();
+        assert_eq!(ids, ["9001", "9002", "9003", "9004", "9006"]);
+        let not_an_id = request(addr, "GET", &format!("{prefix}/breakdown/abc"), &[]);
+        assert_eq!(
+            (not_an_id.status, not_an_id.json()),
+            (
+                404,
+                serde_json::json!({"detail": "No breakdown for word with ID abc was found in Dynamo."})
+            )
+        );
+        let unknown = request_with_body(
+            addr,
+            "POST",
+            &format!("{prefix}/breakdown"),
+            &[("content-type", "application/json")],
+            br#"{"word_id": 801, "breakdown_items": [{"morpheme_id": 417, "position": 0}, {"morpheme_id": 3051, "position": 1}, {"morpheme_id": 2390, "position": 2}]}"#,
+        );
+        assert_eq!(
+            (unknown.status, unknown.json()),
+            (
+                404,
+                serde_json::json!({"detail": "One of your morpheme IDs ['2390', '3051', '417'] was not found in Dynamo."})
+            )
+        );
+    }
+    stack.stop();
 }
 
 /// True when no process's command line mentions `dir` (the staged bootstraps).

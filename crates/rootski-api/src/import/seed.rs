@@ -1,10 +1,14 @@
 //! Seeding a store with the open dataset, once.
 //!
 //! `rootski serve` and `rootski local` must work on a fresh clone with no set-up
-//! step, so they call [`ensure_seeded`] at start: the first start imports the
+//! step, so they call [`open_seeded_store`] at start: a new (empty) store gets the
 //! dataset (a few seconds), every later start sees the marker and returns at
 //! once. The marker is the SHA-256 of the three compressed files, written only
-//! after the last batch committed, so an interrupted seeding is redone.
+//! after the last batch committed, so an interrupted seeding is finished.
+//!
+//! A store that holds anything else — a user's own `rootski import`, the data of
+//! a running site — is never seeded: the dataset's ids would collide with its
+//! ids and words would show other words' breakdowns.
 
 use super::{ImportError, ImportOptions, ImportReport, ProgressFn, Source, SourceKind, import};
 use crate::store::Store;
@@ -56,17 +60,57 @@ impl DatasetFiles {
     }
 }
 
-/// What [`ensure_seeded`] did.
+/// What seeding did (or why it did nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeedOutcome {
     /// The store already held this dataset; nothing was read or written.
     AlreadySeeded,
     /// The dataset was imported now.
     Seeded(ImportReport),
+    /// The store holds items that are not the bundled dataset (a user's own
+    /// import, or data written before seeding existed): left as it is, because
+    /// mixing the dataset in would collide with its ids.
+    NotEmpty {
+        /// Items in the store.
+        items: u64,
+    },
+    /// The store was seeded with another version of the bundled dataset; left as
+    /// it is (users' submissions live beside it).
+    OtherDatasetVersion,
+    /// Seeding was turned off by the caller (`--no-seed`).
+    Disabled,
+}
+
+impl SeedOutcome {
+    /// One line saying what happened to the store at `path`, for the console.
+    pub fn describe(&self, path: &std::path::Path) -> String {
+        let path = path.display();
+        match self {
+            SeedOutcome::AlreadySeeded => {
+                format!("embedded store {path} holds the bundled open dataset")
+            }
+            SeedOutcome::Seeded(report) => format!(
+                "seeded the new embedded store {path} with the bundled open dataset ({} items)",
+                report.items
+            ),
+            SeedOutcome::NotEmpty { items } => format!(
+                "embedded store {path} holds {items} items that are not the bundled open dataset: serving them as they are (not seeding)"
+            ),
+            SeedOutcome::OtherDatasetVersion => format!(
+                "embedded store {path} holds another version of the bundled open dataset: serving it as it is (remove the file to seed this version)"
+            ),
+            SeedOutcome::Disabled => {
+                format!(
+                    "embedded store {path}: seeding turned off (--no-seed), serving it as it is"
+                )
+            }
+        }
+    }
 }
 
 /// Imports `dataset` into `store` unless the store's marker says it already
-/// holds exactly this dataset. Bad dataset records fail the run (strict): the
+/// holds exactly this dataset, whatever else the store holds (callers that
+/// serve a user's store use [`seed_if_new`]). Bad dataset records fail the run (strict): the
 /// bundled dataset is known-good, so an error means a corrupted checkout.
 /// Official breakdowns made by people are never replaced.
 pub async fn ensure_seeded(
@@ -120,11 +164,14 @@ pub fn bundled_dataset() -> DatasetFiles {
     }
 }
 
-/// Opens (creating if needed) the embedded store at `path` and makes sure it
-/// holds the bundled dataset: what `rootski serve`/`local` call at start.
+/// Opens (creating if needed) the embedded store at `path` and seeds it with the
+/// bundled dataset when — and only when — it is new or empty (a store that was
+/// seeded but interrupted is finished); `seed: false` never seeds. What
+/// `rootski serve`/`local` call at start.
 #[cfg(feature = "bundled-dataset")]
 pub async fn open_seeded_store(
     path: &std::path::Path,
+    seed: bool,
     progress: ProgressFn<'_>,
 ) -> Result<(crate::store::SqliteStore, SeedOutcome), ImportError> {
     let owned = path.to_path_buf();
@@ -132,6 +179,41 @@ pub async fn open_seeded_store(
         .await
         .map_err(|e| ImportError::Worker(e.to_string()))?
         .map_err(|source| ImportError::Store { written: 0, source })?;
-    let outcome = ensure_seeded(&store, &bundled_dataset(), progress).await?;
+    let outcome = seed_if_new(&store, &bundled_dataset(), seed, progress).await?;
     Ok((store, outcome))
 }
+
+/// The seeding rule of [`open_seeded_store`] for an open embedded store.
+pub async fn seed_if_new(
+    store: &crate::store::SqliteStore,
+    dataset: &DatasetFiles,
+    seed: bool,
+    progress: ProgressFn<'_>,
+) -> Result<SeedOutcome, ImportError> {
+    if !seed {
+        return Ok(SeedOutcome::Disabled);
+    }
+    let failed = |source| ImportError::Store { written: 0, source };
+    let marker = store.get_meta(SEEDED_DATASET_META).await.map_err(failed)?;
+    let started = store.get_meta(SEEDING_META).await.map_err(failed)?;
+    let hash = dataset.content_hash();
+    match marker {
+        Some(done) if done == hash => return Ok(SeedOutcome::AlreadySeeded),
+        Some(_) => return Ok(SeedOutcome::OtherDatasetVersion),
+        None => {}
+    }
+    // Only a store with no items, or one whose seeding with this dataset was
+    // interrupted, is seeded.
+    if started.as_deref() != Some(hash.as_str()) {
+        let items = store.item_count().await.map_err(failed)?;
+        if items > 0 {
+            return Ok(SeedOutcome::NotEmpty { items });
+        }
+        store.put_meta(SEEDING_META, &hash).await.map_err(failed)?;
+    }
+    ensure_seeded(store, dataset, progress).await
+}
+
+/// Store metadata key set when seeding starts (the dataset's hash), so an
+/// interrupted seeding is recognised and finished instead of refused as "not empty".
+pub const SEEDING_META: &str = "seeding_dataset_sha256";

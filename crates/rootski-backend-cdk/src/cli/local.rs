@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use cdk_toolkit::assembly::CloudAssembly;
 use cdk_toolkit::local::{LocalApi, LocalOptions, LocalStack, PseudoParameters};
-use rootski_api::import::{SeedOutcome, open_seeded_store};
+use rootski_api::import::open_seeded_store;
 use rootski_api::store::dynamo::{DynamoOptions, DynamoStore, ensure_table};
 use rootski_backend_cdk::app::{self, AppConfig, STACK_ID};
 use rootski_backend_cdk::bundling::{BundleOptions, bundle_bootstrap};
@@ -41,9 +41,12 @@ pub struct Args {
     /// Store the function reads.
     #[arg(long, env = "ROOTSKI__STORE", value_enum, default_value = "embedded")]
     store: StoreArg,
-    /// Embedded store file, seeded with the bundled dataset on first use.
+    /// Embedded store file; a new or empty one is seeded with the bundled dataset.
     #[arg(long, env = "ROOTSKI__DB", default_value = "rootski.sqlite3")]
     db: PathBuf,
+    /// Never seed the embedded store with the bundled dataset, even when it is new.
+    #[arg(long)]
+    no_seed: bool,
     /// Reuse the last bundle instead of building the bootstrap.
     #[arg(long, env = "ROOTSKI__LOCAL_NO_BUILD")]
     no_build: bool,
@@ -147,17 +150,11 @@ async fn serve(args: &Args, output: &Path) -> anyhow::Result<()> {
         .or_insert_with(|| private_tmp.path().display().to_string());
     if let StoreArg::Embedded = args.store {
         let db = absolute(&args.db)?;
-        let (store, outcome) = open_seeded_store(&db, &|_| {})
+        let (store, outcome) = open_seeded_store(&db, !args.no_seed, &|_| {})
             .await
             .with_context(|| format!("cannot prepare the embedded store at {}", db.display()))?;
         drop(store);
-        if let SeedOutcome::Seeded(report) = outcome {
-            eprintln!(
-                "seeded {} with the bundled open dataset ({} items)",
-                db.display(),
-                report.items
-            );
-        }
+        eprintln!("{}", outcome.describe(&db));
         overrides.insert("ROOTSKI__STORE".into(), "embedded".into());
         overrides.insert("ROOTSKI__DB".into(), db.display().to_string());
     } else {

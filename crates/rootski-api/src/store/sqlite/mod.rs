@@ -121,6 +121,16 @@ impl SqliteStore {
         &self.inner.path
     }
 
+    /// How many items the table holds (metadata aside): decides whether a store
+    /// may be seeded.
+    pub async fn item_count(&self) -> StoreResult<u64> {
+        self.read(|c| {
+            let n: i64 = c.query_row("SELECT COUNT(*) FROM items", [], |row| row.get(0))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
     /// Runs a read on a pooled reader connection (see [`ReadMode`]).
     async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
