@@ -47,6 +47,8 @@ import json, sys
 words = json.load(open(sys.argv[1]))["words"]
 assert 0 < len(words) <= 100, len(words)
 assert all(w["word"].startswith("при") and w["pos"] == "deprecated" for w in words), words[:3]
+# frequency is a rank (1 = most frequent): при is the 52nd most frequent word.
+assert [w["frequency"] for w in words if w["word"] == "при"] == [52], words[:3]
 PY
 [ "$(get /breakdown/8)" = 200 ] || fail "/breakdown/8 status"
 python3 - "$WORK/body" <<'PY' || fail "/breakdown/8 body"
@@ -58,4 +60,5 @@ PY
 [ "$(get /morpheme/morphemes.json)" = 200 ] || fail "morphemes.json"
 [ "$(get /openapi.json)" = 200 ] || fail "openapi.json"
 [ "$(get /nope)" = 404 ] || fail "404 fallback"
+grep -q "seeded the new embedded store" "$WORK/serve.log" || fail "no line saying the store was seeded"
 echo "rootski serve: fresh store seeded and served ($BASE)"
