@@ -23,6 +23,7 @@ use crate::auth::{Jwks, KnownUsers, TokenVerifier};
 use crate::config::Settings;
 use crate::domain::{FamilyId, MorphemeFamily};
 use crate::error::{ApiError, json_response};
+use crate::object_cache::ObjectCache;
 use crate::routes;
 use crate::routes::morphemes::MorphemesAsset;
 use crate::store::Store;
@@ -60,12 +61,22 @@ struct Inner {
 impl AppState {
     /// Builds the state from ready values; nothing is read or fetched here.
     pub fn new(settings: Settings, store: Arc<dyn Store>, jwks: Jwks) -> AppState {
+        Self::with_object_cache(settings, store, jwks, None)
+    }
+
+    /// Like [`AppState::new`], with the cache bucket morphemes.json is kept in.
+    pub fn with_object_cache(
+        settings: Settings,
+        store: Arc<dyn Store>,
+        jwks: Jwks,
+        cache: Option<Arc<dyn ObjectCache>>,
+    ) -> AppState {
         let verifier = TokenVerifier::new(
             jwks,
             settings.cognito_issuer(),
             settings.cognito_web_client_id.clone(),
         );
-        let morphemes = MorphemesAsset::new(settings.morphemes_json_path());
+        let morphemes = MorphemesAsset::new(settings.morphemes_json_path(), cache);
         AppState {
             inner: Arc::new(Inner {
                 settings,

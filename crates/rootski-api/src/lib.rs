@@ -5,7 +5,9 @@
 //! - [`store`]: the [`store::Store`] trait (one method per access pattern of the
 //!   single DynamoDB-style table), the item codec and the embedded SQLite store.
 //! - [`import`]: loading table items (plain or DynamoDB JSON) and the open dataset
-//!   into a store, all-or-nothing per run; seeding the embedded store once.
+//!   into a store, all-or-nothing per run; seeding a new embedded store once.
+//! - [`object_cache`]: the cache bucket cold instances read morphemes.json from.
+//! - `aws_sdk`: the one way every AWS client of the API is configured.
 //!
 //! HTTP (wire-compatible with the original FastAPI app, `API.md`):
 //! - [`config`]: [`Settings`] from `ROOTSKI__*` variables, a YAML file and defaults.
@@ -20,7 +22,11 @@
 
 pub mod domain;
 pub mod import;
+pub mod object_cache;
 pub mod store;
+
+#[cfg(feature = "aws-sdk-config")]
+pub mod aws_sdk;
 
 pub mod app;
 pub mod auth;

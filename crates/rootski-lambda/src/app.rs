@@ -37,5 +37,8 @@ pub async fn build(settings: Settings) -> Result<axum::Router, String> {
     let jwks = Jwks::from_settings(&settings)
         .await
         .map_err(|err| format!("cannot load the Cognito JWKS: {err}"))?;
-    Ok(rootski_api::router(AppState::new(settings, store, jwks)))
+    let cache = rootski_api::object_cache::from_settings(&settings).await;
+    Ok(rootski_api::router(AppState::with_object_cache(
+        settings, store, jwks, cache,
+    )))
 }

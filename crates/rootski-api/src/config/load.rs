@@ -18,6 +18,7 @@ const KNOWN_SETTINGS: &[&str] = &[
     "ssm_endpoint_url",
     "static_assets_dir",
     "object_cache_bucket_name",
+    "s3_endpoint_url",
     "dynamo_table_name",
     "dynamo_endpoint_url",
     "domain",
@@ -121,6 +122,7 @@ pub(super) fn from_lookup(
     settings.ssm_endpoint_url = sources.get("ssm_endpoint_url", parse::origin)?;
     settings.static_assets_dir = sources.get("static_assets_dir", parse::path)?;
     settings.object_cache_bucket_name = sources.get("object_cache_bucket_name", parse::text)?;
+    settings.s3_endpoint_url = sources.get("s3_endpoint_url", parse::origin)?;
     if let Some(v) = sources.get("dynamo_table_name", parse::text)? {
         settings.dynamo_table_name = v;
     }

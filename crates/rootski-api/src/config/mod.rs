@@ -125,8 +125,12 @@ pub struct Settings {
     /// `ROOTSKI__STATIC_ASSETS_DIR`: where `morphemes.json` is written once built
     /// (the stack uses `/tmp`); unset → memory only.
     pub static_assets_dir: Option<PathBuf>,
-    /// `ROOTSKI__OBJECT_CACHE_BUCKET_NAME`: the stack's cache bucket (informational).
+    /// `ROOTSKI__OBJECT_CACHE_BUCKET_NAME`: the stack's cache bucket, where
+    /// `morphemes.json` is kept for cold instances (feature `cache-bucket`).
     pub object_cache_bucket_name: Option<String>,
+    /// `ROOTSKI__S3_ENDPOINT_URL`: an S3-compatible endpoint (moto) for the cache
+    /// bucket instead of AWS's; unset → the SDK's own choice (`AWS_ENDPOINT_URL`, else AWS).
+    pub s3_endpoint_url: Option<String>,
     /// `ROOTSKI__DYNAMO_TABLE_NAME`, default `rootski-table`.
     pub dynamo_table_name: String,
     /// `ROOTSKI__DYNAMO_ENDPOINT_URL`: a DynamoDB-compatible endpoint (moto, DynamoDB
@@ -172,6 +176,7 @@ impl Default for Settings {
             ssm_endpoint_url: None,
             static_assets_dir: None,
             object_cache_bucket_name: None,
+            s3_endpoint_url: None,
             dynamo_table_name: "rootski-table".to_owned(),
             dynamo_endpoint_url: None,
             domain: DEFAULT_DOMAIN.to_owned(),

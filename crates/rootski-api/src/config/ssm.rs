@@ -5,20 +5,17 @@
 //! It runs once at start-up (in the Lambda, during init, which AWS bounds at 10 s),
 //! so attempts and the whole operation have short timeouts.
 //!
-//! The client is built like the DynamoDB store's: region and credentials from the
-//! SDK's default chains, the endpoint from [`SsmOptions::endpoint_url`]
+//! The client is built by [`crate::aws_sdk::load`] like every AWS client of the
+//! API; the endpoint comes from [`SsmOptions::endpoint_url`]
 //! (`ROOTSKI__SSM_ENDPOINT_URL`), else the SDK's `AWS_ENDPOINT_URL_SSM` /
-//! `AWS_ENDPOINT_URL`, else AWS; TLS is rustls with *ring*, so aws-lc stays out.
+//! `AWS_ENDPOINT_URL`, else AWS.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aws_sdk_ssm::config::retry::RetryConfig;
-use aws_sdk_ssm::config::timeout::TimeoutConfig;
-use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_ssm::config::Credentials;
 use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssm::operation::get_parameters::GetParametersError;
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use super::ssm_source::{self, SsmFailure};
 use super::{ConfigError, Settings};
@@ -70,29 +67,18 @@ impl SsmOptions {
 /// Builds the SDK client, resolving the region and credentials providers once. A
 /// missing region is reported by [`fetch`], where the parameters are known.
 pub async fn connect(options: &SsmOptions) -> aws_sdk_ssm::Client {
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https();
-    let retry = RetryConfig::standard().with_max_attempts(options.max_attempts.max(1));
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(options.connect_timeout)
-        .operation_attempt_timeout(options.attempt_timeout)
-        .operation_timeout(options.operation_timeout)
-        .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http)
-        .retry_config(retry)
-        .timeout_config(timeouts);
-    if let Some(url) = &options.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    if let Some(region) = &options.region {
-        loader = loader.region(Region::new(region.clone()));
-    }
-    if let Some(credentials) = &options.credentials {
-        loader = loader.credentials_provider(credentials.clone());
-    }
-    aws_sdk_ssm::Client::new(&loader.load().await)
+    let sdk = crate::aws_sdk::load(&crate::aws_sdk::SdkOptions {
+        endpoint_url: options.endpoint_url.clone(),
+        region: options.region.clone(),
+        credentials: options.credentials.clone(),
+        max_attempts: options.max_attempts,
+        initial_backoff: None,
+        connect_timeout: options.connect_timeout,
+        attempt_timeout: options.attempt_timeout,
+        operation_timeout: Some(options.operation_timeout),
+    })
+    .await;
+    aws_sdk_ssm::Client::new(&sdk)
 }
 
 /// Fills the Cognito settings not set explicitly from `/rootski/<env>/<name>` with

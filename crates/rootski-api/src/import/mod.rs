@@ -22,7 +22,9 @@ mod source;
 pub use dataset::{api_morpheme_type, inference_date};
 pub use dynamo_json::{attribute_to_plain, item_to_plain, number as dynamo_number_to_plain};
 pub use error::{ImportError, LineError, Location};
-pub use seed::{DatasetFiles, SEEDED_DATASET_META, SeedOutcome, ensure_seeded};
+pub use seed::{
+    DatasetFiles, SEEDED_DATASET_META, SEEDING_META, SeedOutcome, ensure_seeded, seed_if_new,
+};
 #[cfg(feature = "bundled-dataset")]
 pub use seed::{bundled_dataset, open_seeded_store};
 pub use source::{Source, SourceKind};
@@ -96,6 +98,9 @@ pub struct ImportReport {
     pub resumed: u64,
     /// Items skipped because their key was already present (`resume`).
     pub already_present: u64,
+    /// Morpheme and morpheme-family items among `written`: when not 0, a cached
+    /// morphemes.json is out of date.
+    pub catalog_written: u64,
     /// Inferred breakdowns not written because a person's breakdown is official.
     pub kept_human_breakdowns: u64,
     /// Bad records that were skipped.
@@ -252,11 +257,13 @@ pub async fn write_parsed(
             batch
         };
         let n = batch.len() as u64;
+        let catalog = batch.iter().filter(|item| is_catalog_item(item)).count() as u64;
         store
             .put_items(batch)
             .await
             .map_err(store_err(report.written))?;
         report.written += n;
+        report.catalog_written += catalog;
         done += attempted;
         store
             .put_meta(&checkpoint_key, &done.to_string())
@@ -268,6 +275,15 @@ pub async fn write_parsed(
         });
     }
     Ok(report)
+}
+
+/// Whether `item` is part of the morpheme catalog morphemes.json is built from.
+fn is_catalog_item(item: &Item) -> bool {
+    use crate::store::keys::types;
+    matches!(
+        item.get("__type").and_then(serde_json::Value::as_str),
+        Some(types::MORPHEME | types::MORPHEME_FAMILY)
+    )
 }
 
 /// Drops the items whose key is already in the store (one batch read). Returns

@@ -1,7 +1,8 @@
 //! `GET /morpheme/morphemes.json`: the whole morpheme index, built once per process.
 //!
 //! The document is large (about 3 MB for the open dataset) and changes only with an
-//! import, so it is built from the store on first use, compressed once per encoding
+//! import, so it is read from the cache bucket (or built from the store and
+//! uploaded there) on first use, compressed once per encoding
 //! on first demand, kept in memory, written to `ROOTSKI__STATIC_ASSETS_DIR`, and
 //! served with a strong ETag (a content hash per encoding), `Cache-Control`, `Vary:
 //! Accept-Encoding` and 304 for a matching `If-None-Match`.
@@ -22,6 +23,7 @@ use tokio::sync::OnceCell;
 use crate::app::AppState;
 use crate::domain::MorphemeCatalog;
 use crate::error::{ApiError, JSON_CONTENT_TYPE};
+use crate::object_cache::{MORPHEMES_JSON_KEY, ObjectCache};
 use crate::store::Store;
 
 mod negotiate;
@@ -188,44 +190,104 @@ fn compress(source: &[u8], encoding: Encoding) -> std::io::Result<Vec<u8>> {
 
 /// morphemes.json, built at most once per process (concurrent first requests wait
 /// for the same build), and written to the static assets directory if one is set.
+///
+/// With a cache bucket the object there is read first, so a cold instance does not
+/// rebuild the index; a missing object is built from the store and uploaded. A
+/// bucket that fails is logged and skipped: the request is answered from the store.
 #[derive(Debug)]
 pub struct MorphemesAsset {
     file: Option<PathBuf>,
+    cache: Option<Arc<dyn ObjectCache>>,
     built: OnceCell<Arc<BuiltDocument>>,
 }
 
 impl MorphemesAsset {
-    /// An asset that will be written to `file` (if any) once built.
-    pub fn new(file: Option<PathBuf>) -> Self {
+    /// An asset that will be written to `file` (if any) once built, kept in
+    /// `cache` (if any) for other instances.
+    pub fn new(file: Option<PathBuf>, cache: Option<Arc<dyn ObjectCache>>) -> Self {
         MorphemesAsset {
             file,
+            cache,
             built: OnceCell::new(),
         }
     }
 
-    /// The built document, building it from the store on first call. A failed build
-    /// is not cached: the next request tries again.
+    /// The built document, reading it from the cache bucket or building it from
+    /// the store on first call. A failed build is not cached: the next request
+    /// tries again.
     pub async fn get_or_build(&self, store: &dyn Store) -> Result<Arc<BuiltDocument>, ApiError> {
         self.built
             .get_or_try_init(|| async {
-                let catalog = store.morpheme_catalog().await?;
-                let json = tokio::task::spawn_blocking(move || build_document(&catalog))
-                    .await
-                    .map_err(|err| {
-                        ApiError::Internal(format!("morphemes.json task failed: {err}"))
-                    })?
-                    .map_err(|err| {
-                        ApiError::Internal(format!("morphemes.json did not serialize: {err}"))
-                    })?;
+                if let Some(json) = self.from_cache().await {
+                    if let Some(file) = &self.file {
+                        write_file(file, &json).await;
+                    }
+                    return Ok(Arc::new(BuiltDocument::new(json)?));
+                }
+                let json = build_from(store).await?;
                 if let Some(file) = &self.file {
                     write_file(file, &json).await;
                 }
-                tracing::info!(bytes = json.len(), "built morphemes.json");
+                tracing::info!(bytes = json.len(), "built morphemes.json from the store");
+                self.upload(&json).await;
                 Ok(Arc::new(BuiltDocument::new(json)?))
             })
             .await
             .cloned()
     }
+
+    /// The cached index, or `None` (no bucket, no object, an unusable object or a
+    /// failing bucket — each logged).
+    async fn from_cache(&self) -> Option<Vec<u8>> {
+        let cache = self.cache.as_ref()?;
+        match cache.get(MORPHEMES_JSON_KEY).await {
+            Ok(Some(body)) if is_json_object(&body) => {
+                tracing::info!(bytes = body.len(), bucket = %cache.location(), "read morphemes.json from the cache bucket");
+                Some(body.to_vec())
+            }
+            Ok(Some(_)) => {
+                tracing::warn!(bucket = %cache.location(), "morphemes.json in the cache bucket is not a JSON object; building it from the store");
+                None
+            }
+            Ok(None) => {
+                tracing::info!(bucket = %cache.location(), "no morphemes.json in the cache bucket yet; building it from the store");
+                None
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the cache bucket; building morphemes.json from the store");
+                None
+            }
+        }
+    }
+
+    async fn upload(&self, json: &[u8]) {
+        let Some(cache) = &self.cache else { return };
+        let body = Bytes::copy_from_slice(json);
+        match cache.put(MORPHEMES_JSON_KEY, body, JSON_CONTENT_TYPE).await {
+            Ok(()) => {
+                tracing::info!(bucket = %cache.location(), "uploaded morphemes.json to the cache bucket")
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot upload morphemes.json to the cache bucket; serving the built one")
+            }
+        }
+    }
+}
+
+/// Builds the document from the store's catalog (serialization off the async
+/// threads).
+async fn build_from(store: &dyn Store) -> Result<Vec<u8>, ApiError> {
+    let catalog = store.morpheme_catalog().await?;
+    tokio::task::spawn_blocking(move || build_document(&catalog))
+        .await
+        .map_err(|err| ApiError::Internal(format!("morphemes.json task failed: {err}")))?
+        .map_err(|err| ApiError::Internal(format!("morphemes.json did not serialize: {err}")))
+}
+
+/// Whether `body` is one well-formed JSON object (what this module uploads).
+fn is_json_object(body: &[u8]) -> bool {
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 async fn write_file(file: &PathBuf, json: &[u8]) {

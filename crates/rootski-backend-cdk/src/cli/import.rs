@@ -117,6 +117,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 report.kept_human_breakdowns,
                 report.errors.len()
             );
+            if report.catalog_written > 0 {
+                runtime.block_on(forget_cached_index());
+            }
             Ok(())
         }
         Err(ImportError::Rejected { errors }) => {
@@ -129,6 +132,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Err(err @ ImportError::Store { .. }) => Err(anyhow::Error::new(err)
             .context("the import stopped; run it again with --resume to finish")),
         Err(err) => Err(err.into()),
+    }
+}
+
+/// Removes morphemes.json from the cache bucket (`ROOTSKI__OBJECT_CACHE_BUCKET_NAME`,
+/// if set) after morphemes or families changed, so new instances rebuild it. A
+/// failure is reported but does not fail the import: the items are stored.
+async fn forget_cached_index() {
+    let settings = match rootski_api::Settings::from_env_and_file() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("warning: morphemes.json in the cache bucket was not removed: {err}");
+            return;
+        }
+    };
+    let Some(cache) = rootski_api::object_cache::from_settings(&settings).await else {
+        return;
+    };
+    let key = rootski_api::object_cache::MORPHEMES_JSON_KEY;
+    match cache.delete(key).await {
+        Ok(()) => eprintln!(
+            "removed {key} from the cache bucket {} (morphemes changed; instances started from now on rebuild it)",
+            cache.location()
+        ),
+        Err(err) => eprintln!(
+            "warning: {err}; delete {}/{key} by hand, or new instances keep serving the old morpheme index",
+            cache.location()
+        ),
     }
 }
 

@@ -14,7 +14,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rootski_api::auth::Jwks;
 use rootski_api::config::StoreKind;
-use rootski_api::import::{Progress, SeedOutcome, open_seeded_store};
+use rootski_api::import::{Progress, open_seeded_store};
 use rootski_api::store::Store;
 use rootski_api::store::dynamo::{DynamoOptions, DynamoStore};
 use rootski_api::{AppState, Settings, router, serve, shutdown_signal};
@@ -43,7 +43,8 @@ names are case-insensitive):
   ROOTSKI__S3_STATIC_SITE_ORIGIN      static-site origin allowed by CORS
   ROOTSKI__EXTRA_ALLOWED_CORS_ORIGINS more CORS origins: JSON list or comma list
   ROOTSKI__STATIC_ASSETS_DIR          where morphemes.json is written once built
-  ROOTSKI__OBJECT_CACHE_BUCKET_NAME   the stack's cache bucket (informational)
+  ROOTSKI__OBJECT_CACHE_BUCKET_NAME   S3 bucket morphemes.json is read from (built and uploaded when absent)
+  ROOTSKI__S3_ENDPOINT_URL            S3-compatible endpoint (moto) for that bucket instead of AWS
   ROOTSKI__FETCH_VALUES_FROM_AWS_SSM  true: Cognito settings not set above are read at start-up from the
                                       SSM parameters /rootski/<environment>/cognito_aws_region,
                                       .../cognito_user_pool_id, .../cognito_web_client_id (AWS region and
@@ -75,9 +76,12 @@ pub struct Args {
     /// Store holding the data [env: ROOTSKI__STORE] [default: embedded]
     #[arg(long, value_enum)]
     pub store: Option<StoreArg>,
-    /// File of the embedded store, created and seeded if absent [env: ROOTSKI__DB] [default: rootski.sqlite3]
+    /// File of the embedded store; a new or empty one is seeded with the bundled open dataset, one holding other items is served as it is [env: ROOTSKI__DB] [default: rootski.sqlite3]
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Never seed the embedded store with the bundled open dataset, even when it is new
+    #[arg(long)]
+    pub no_seed: bool,
 }
 
 impl Args {
@@ -115,10 +119,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve_until_stopped(settings))
+    runtime.block_on(serve_until_stopped(settings, !args.no_seed))
 }
 
-async fn serve_until_stopped(settings: Settings) -> anyhow::Result<()> {
+async fn serve_until_stopped(settings: Settings, seed: bool) -> anyhow::Result<()> {
     let settings = rootski_api::config::resolve_ssm(settings).await?;
     if settings.fetch_values_from_aws_ssm {
         eprintln!(
@@ -131,7 +135,7 @@ async fn serve_until_stopped(settings: Settings) -> anyhow::Result<()> {
                 .unwrap_or_default(),
         );
     }
-    let store = open_store(&settings).await?;
+    let store = open_store(&settings, seed).await?;
     let jwks = Jwks::from_settings(&settings).await?;
     let address = format!("{}:{}", settings.host, settings.port);
     let listener = tokio::net::TcpListener::bind(&address)
@@ -142,7 +146,14 @@ async fn serve_until_stopped(settings: Settings) -> anyhow::Result<()> {
     let local = listener
         .local_addr()
         .context("listening socket has no address")?;
-    let state = AppState::new(settings, store, jwks);
+    let cache = rootski_api::object_cache::from_settings(&settings).await;
+    if let Some(cache) = &cache {
+        eprintln!(
+            "morphemes.json is kept in the cache bucket {}",
+            cache.location()
+        );
+    }
+    let state = AppState::with_object_cache(settings, store, jwks, cache);
     eprintln!("rootski API listening on http://{local} (docs: http://{local}/docs)");
     serve(listener, router(state), shutdown_signal())
         .await
@@ -151,7 +162,7 @@ async fn serve_until_stopped(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+async fn open_store(settings: &Settings, seed: bool) -> anyhow::Result<Arc<dyn Store>> {
     match settings.store {
         StoreKind::Embedded => {
             let bar = ProgressBar::new(0);
@@ -175,7 +186,7 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
                     bar.set_position(written);
                 }
             };
-            let (store, outcome) = open_seeded_store(&settings.db, &progress)
+            let (store, outcome) = open_seeded_store(&settings.db, seed, &progress)
                 .await
                 .with_context(|| {
                     format!(
@@ -184,13 +195,7 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
                     )
                 })?;
             bar.finish_and_clear();
-            if let SeedOutcome::Seeded(report) = outcome {
-                eprintln!(
-                    "seeded {} with the bundled open dataset ({} items)",
-                    settings.db.display(),
-                    report.items
-                );
-            }
+            eprintln!("{}", outcome.describe(&settings.db));
             Ok(Arc::new(store))
         }
         StoreKind::Dynamodb => {

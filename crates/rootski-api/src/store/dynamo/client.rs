@@ -2,19 +2,12 @@
 //!
 //! A Lambda container keeps the client (and so its connection pool and resolved
 //! credentials) across invocations, so [`connect`] runs at init, not per request.
-//! Region and credentials come from the SDK's default chains (environment,
-//! profile, container/instance role) unless [`DynamoOptions`] gives them; the
-//! endpoint comes from [`DynamoOptions::endpoint_url`], else the SDK's own
-//! `AWS_ENDPOINT_URL` handling, else AWS.
-//!
-//! TLS is rustls with *ring* (the crypto the rest of the workspace already links),
-//! chosen explicitly so the SDK's default aws-lc (a C/CMake build) stays out.
+//! The SDK configuration is loaded by [`crate::aws_sdk::load`], as for every AWS
+//! client of the API.
 
 use super::super::StoreError;
-use aws_sdk_dynamodb::config::retry::RetryConfig;
-use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use crate::aws_sdk::SdkOptions;
+use aws_sdk_dynamodb::config::Credentials;
 use std::time::Duration;
 
 /// How to reach the table. The defaults suit the API server on AWS.
@@ -65,30 +58,17 @@ impl DynamoOptions {
 
 /// Builds the SDK client: resolves region and credentials providers once.
 pub async fn connect(options: &DynamoOptions) -> Result<aws_sdk_dynamodb::Client, StoreError> {
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https();
-    let retry = RetryConfig::standard()
-        .with_max_attempts(options.max_attempts.max(1))
-        .with_initial_backoff(options.initial_backoff);
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(options.connect_timeout)
-        .operation_attempt_timeout(options.attempt_timeout)
-        .build();
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http)
-        .retry_config(retry)
-        .timeout_config(timeouts);
-    if let Some(url) = &options.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    if let Some(region) = &options.region {
-        loader = loader.region(Region::new(region.clone()));
-    }
-    if let Some(credentials) = &options.credentials {
-        loader = loader.credentials_provider(credentials.clone());
-    }
-    let sdk = loader.load().await;
+    let sdk = crate::aws_sdk::load(&SdkOptions {
+        endpoint_url: options.endpoint_url.clone(),
+        region: options.region.clone(),
+        credentials: options.credentials.clone(),
+        max_attempts: options.max_attempts,
+        initial_backoff: Some(options.initial_backoff),
+        connect_timeout: options.connect_timeout,
+        attempt_timeout: options.attempt_timeout,
+        operation_timeout: None,
+    })
+    .await;
     if sdk.region().is_none() {
         return Err(StoreError::Unavailable(
             "the DynamoDB store needs an AWS region: set AWS_REGION (or AWS_DEFAULT_REGION)"
