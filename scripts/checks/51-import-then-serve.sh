@@ -12,14 +12,11 @@ cargo build --locked --quiet -p rootski-backend-cdk --bin rootski
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/rootski"
 CORPUS=crates/rootski-api/tests/fixtures/item_shapes/items.scan.json
 
+. "$ROOT/scripts/lib/proc.sh"
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_pid "$SERVER_PID"
     rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM

@@ -11,6 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+/// One `rootski local` at a time: each seeds or serves a store and runs Lambda
+/// instances, and two at once on a 2-core machine starve each other.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Stops `rootski local` with SIGTERM (as Ctrl-C would) when the test ends.
 struct LocalStack {
     child: Child,
@@ -178,6 +182,7 @@ fn request_with_body(
 
 #[test]
 fn rootski_local_serves_the_api_under_stage_and_base_path() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let dir = tempfile::tempdir().expect("tempdir");
     let stack = LocalStack::start(dir.path());
     let addr = stack.addr;
@@ -253,6 +258,7 @@ fn rootski_local_serves_the_api_under_stage_and_base_path() {
 /// in), through the gateway under both prefixes.
 #[test]
 fn rootski_local_serves_a_users_imported_store_as_it_is() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("own.sqlite3");
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -227,6 +227,12 @@ fn function_overrides(args: &Args) -> anyhow::Result<BTreeMap<String, String>> {
             overrides.insert(upper, value.to_owned());
         }
     }
+    // The template names the stack's cache bucket, which does not exist locally
+    // (its Ref renders as a stand-in): the local function builds morphemes.json
+    // itself unless the caller names a bucket (with ROOTSKI__S3_ENDPOINT_URL).
+    if !overrides.contains_key("ROOTSKI__OBJECT_CACHE_BUCKET_NAME") {
+        overrides.insert("ROOTSKI__OBJECT_CACHE_BUCKET_NAME".into(), String::new());
+    }
     if ssm {
         overrides.insert("ROOTSKI__FETCH_VALUES_FROM_AWS_SSM".into(), "true".into());
         eprintln!(
