@@ -23,6 +23,7 @@ import sys
 
 import boto3
 import botocore.exceptions
+import botocore.parsers
 
 ENDPOINT = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
 TEMPLATE = {
@@ -68,7 +69,7 @@ cfn.get_waiter("change_set_create_complete").wait(ChangeSetName=cs["Id"])
 try:
     cfn.execute_change_set(ChangeSetName=cs["Id"])
     outcome = "ExecuteChangeSet accepted"
-except (botocore.exceptions.ClientError, botocore.exceptions.ResponseParserError) as e:
+except (botocore.exceptions.ClientError, botocore.parsers.ResponseParserError) as e:
     outcome = f"ExecuteChangeSet failed: {str(e).splitlines()[-1]}"
     ok = False
 status = cfn.describe_stacks(StackName="repro-change-set")["Stacks"][0]["StackStatus"]

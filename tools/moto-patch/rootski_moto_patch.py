@@ -34,6 +34,12 @@ What moto 5.2.5 gets wrong, and what is changed here (moto itself is untouched o
    CloudWatch role ARN. AWS::ApiGateway::Deployment gets the `Ref` CloudFormation
    gives it (its id; moto returned the Python object), and a deleted stack deletes
    its AWS::ApiGateway::RestApi (moto left it behind).
+4. DescribeStacks of a deleted stack resolved its Outputs again, re-creating the
+   resources they Ref (and failing with a 500): a deleted stack has no outputs.
+5. A `TemplateURL` in path style on the emulator's own address
+   (`http://127.0.0.1:PORT/bucket/key`, what the AWS CDK CLI sends when
+   AWS_ENDPOINT_URL points there) was read as bucket "127" ("The specified bucket
+   does not exist"); moto only knew `localhost` for path style.
 """
 
 from typing import Any
@@ -42,6 +48,7 @@ from moto.acm.models import acm_backends
 from moto.apigateway import models as apigw
 from moto.cloudformation import models as cfn_models
 from moto.cloudformation import parsing
+from moto.cloudformation import responses as cfn_responses
 from moto.core.common_models import CloudFormationModel
 
 MOTO_VERSION = "5.2.5"
@@ -93,7 +100,10 @@ class CfnStage(CloudFormationModel):
         return self.name
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_stage(self.rest_api_id, self.name)
+        backend = _backend(account_id, region_name)
+        # moto deletes a stack's resources in no particular order: the API may be gone.
+        if self.rest_api_id in backend.apis:
+            backend.delete_stage(self.rest_api_id, self.name)
 
 
 class CfnDomainName(CloudFormationModel):
@@ -155,7 +165,9 @@ class CfnDomainName(CloudFormationModel):
         return self.domain.domain_name
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_domain_name(self.domain.domain_name)
+        backend = _backend(account_id, region_name)
+        backend.delete_domain_name(self.domain.domain_name)
+        backend.base_path_mappings.pop(self.domain.domain_name, None)
 
 
 class CfnBasePathMapping(CloudFormationModel):
@@ -189,7 +201,10 @@ class CfnBasePathMapping(CloudFormationModel):
         return f"{self.domain_name}/{self.base_path}"
 
     def delete(self, account_id: str, region_name: str) -> None:
-        _backend(account_id, region_name).delete_base_path_mapping(self.domain_name, self.base_path)
+        backend = _backend(account_id, region_name)
+        # The domain name may have been deleted first (it takes its mappings along).
+        if self.base_path in backend.base_path_mappings.get(self.domain_name, {}):
+            backend.delete_base_path_mapping(self.domain_name, self.base_path)
 
 
 class CfnApiGatewayAccount(CloudFormationModel):
@@ -446,3 +461,29 @@ def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None 
 
 
 cfn_models.CloudFormationBackend.execute_change_set = _execute_change_set
+
+
+_original_stack_delete = cfn_models.Stack.delete
+
+
+def _stack_delete(self: Any) -> None:
+    _original_stack_delete(self)
+    # The outputs of a deleted stack resolve lazily through its (now empty) resource
+    # map, which re-creates the resources they Ref: DescribeStacks of the deleted
+    # stack then re-ran the Deployment and answered 500. A deleted stack has none.
+    self.output_map = parsing.OutputMap(self.resource_map, {}, self.stack_id)
+
+
+cfn_models.Stack.delete = _stack_delete
+
+
+_original_get_stack_from_s3_url = cfn_responses.get_stack_from_s3_url
+
+
+def _get_stack_from_s3_url(template_url: str, account_id: str, partition: str) -> str:
+    if template_url.startswith(("http://127.0.0.1:", "https://127.0.0.1:")):
+        template_url = template_url.replace("127.0.0.1", "localhost", 1)
+    return _original_get_stack_from_s3_url(template_url, account_id=account_id, partition=partition)
+
+
+cfn_responses.get_stack_from_s3_url = _get_stack_from_s3_url
