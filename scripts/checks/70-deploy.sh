@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # deploy | diff | destroy | bootstrap against a local CloudFormation endpoint:
-# moto_server (pinned in tools/requirements.txt) on 127.0.0.1 (free port), waited for
-# at most 60 s and always stopped. Runs the cdk-toolkit deploy tests (feature
+# moto_server (pinned in tools/requirements.txt, with tools/moto-patch applied: change
+# sets in DependsOn order, failure events and rollback, the API Gateway / ACM types
+# moto's CloudFormation skips) on 127.0.0.1 (free port), waited for at most 30 s and
+# always stopped. Runs the cdk-toolkit deploy tests (feature
 # `deploy`) and the `rootski` CLI deploy tests with AWS_ENDPOINT_URL pointing at it
 # and dummy credentials — nothing talks to anything but 127.0.0.1. The bootstrap roles
 # are exercised too: moto answers STS AssumeRole (switching to the role's account),
@@ -36,6 +38,12 @@ start_moto "$WORK" || exit 1
 export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
 cargo test --locked -p cdk-toolkit --features deploy --test deploy_roles_moto -- --nocapture \
     || { echo "FAIL: cdk-toolkit role tests" >&2; tail -n 50 "$MOTO_LOG" >&2; exit 1; }
-cargo test --locked -p rootski-backend-cdk --test deploy_cli \
+# The whole Rootski-Lambda-REST-API-Stack, as a user deploys it: the stacks' account
+# (cdk.json) is moto's default account, the real bundled `bootstrap` (reused from
+# 40-bundle.sh's build) is the function's code.
+stop_moto
+MOTO_ACCOUNT_ID=091910621680 start_moto "$WORK" || exit 1
+export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
+cargo test --locked -p rootski-backend-cdk --test deploy_cli -- --nocapture \
     || { echo "FAIL: rootski deploy CLI tests" >&2; tail -n 50 "$MOTO_LOG" >&2; exit 1; }
 echo "OK: deploy, diff, destroy and bootstrap against moto_server"

@@ -1,5 +1,7 @@
 # Shared by the check scripts that need moto_server (pinned in tools/requirements.txt,
-# installed into .tools/venv by scripts/install-tools). Source it after setting ROOT.
+# installed into .tools/venv by scripts/install-tools, started with the patch of
+# tools/moto-patch applied: see rootski_moto_patch.py). Source it after setting ROOT.
+# MOTO_ACCOUNT_ID in the environment picks moto's default account.
 #
 #   start_moto WORKDIR   start moto_server on a free 127.0.0.1 port, log to
 #                        WORKDIR/moto.log, wait (bounded: 150 tries) until it answers;
@@ -10,7 +12,7 @@
 
 start_moto() {
     local work=$1
-    local bin="$ROOT/.tools/venv/bin/moto_server"
+    local bin="$ROOT/.tools/venv/bin/moto_server_patched"
     [ -x "$bin" ] || { echo "moto_server not found: run scripts/install-tools" >&2; return 1; }
     MOTO_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     MOTO_ENDPOINT="http://127.0.0.1:$MOTO_PORT"

@@ -37,12 +37,15 @@ pub enum ToolkitError {
     /// Preparing or starting the function failed.
     #[error("{0}")]
     Function(String),
-    /// An AWS API call failed (deploy feature).
-    #[error("{what}: {message}")]
+    /// An AWS API call failed (deploy feature): one line with the operation, the
+    /// service's error code and message.
+    #[error("{what}: {operation} failed: {message}")]
     Aws {
-        /// The call and its subject.
+        /// What the call was for (`deploying X`).
         what: String,
-        /// The service's message (with the SDK's error context).
+        /// Service and operation (`CloudFormation ExecuteChangeSet`).
+        operation: String,
+        /// `Code: the service's message`, or the cause when no service answered.
         message: String,
     },
     /// Deploying, diffing or destroying a stack did not succeed.

@@ -3,8 +3,9 @@
 //! `AWS_ENDPOINT_URL` is not an `http://127.0.0.1:` address — these tests never talk
 //! to anything else.
 //!
-//! moto creates resources synchronously and has no rollback: a failing resource makes
-//! `ExecuteChangeSet` itself fail (the toolkit reports the reason and the stack state).
+//! moto runs with tools/moto-patch applied (scripts/install-tools): change sets
+//! execute in DependsOn order, failures are resource events and roll back, as in
+//! CloudFormation (unpatched moto 5.2.5 fails `ExecuteChangeSet` itself instead).
 #![cfg(feature = "deploy")]
 
 mod moto_support;
@@ -435,30 +436,107 @@ async fn exports_are_protected() {
     assert_eq!(names, vec![consumer.as_str(), producer.as_str()]);
 }
 
+/// One bucket `Good` (any name), plus `Bad` with a name S3 refuses when `broken`.
+fn buckets_app(outdir: &Path, name: &str, good: bool, broken: bool) -> CloudAssembly {
+    let app = new_app(outdir);
+    let st = stack(&app, name);
+    if good {
+        CfnResource::new(&st, "Good", "AWS::S3::Bucket", json!({})).expect("bucket");
+    }
+    if broken {
+        // Bucket names need 3 to 63 characters.
+        CfnResource::new(&st, "Bad", "AWS::S3::Bucket", json!({"BucketName": "ab"}))
+            .expect("bucket");
+    }
+    app.synth().expect("synth");
+    CloudAssembly::load(outdir).expect("assembly")
+}
+
+async fn status_of(aws: &cdk_toolkit::deploy::aws::Aws, name: &str) -> Option<String> {
+    cdk_toolkit::deploy::events::describe_stack(&aws.cloudformation(REGION), name)
+        .await
+        .expect("describe")
+        .and_then(|s| s.stack_status().map(|s| s.as_str().to_string()))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failing_resource_fails_the_deploy_with_its_reason() {
     let Some(aws) = moto(REGION).await else {
         return;
     };
     ensure_bootstrapped(&aws).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = new_app(dir.path());
-    let st = stack(&app, &format!("Broken-{}", suffix()));
-    // Bucket names need 3 to 63 characters.
-    CfnResource::new(&st, "Bad", "AWS::S3::Bucket", json!({"BucketName": "ab"})).expect("bucket");
-    app.synth().expect("synth");
-    let assembly = CloudAssembly::load(dir.path()).expect("assembly");
+    let name = format!("Broken-{}", suffix());
+    let dirs: Vec<_> = (0..3)
+        .map(|_| tempfile::tempdir().expect("tempdir"))
+        .collect();
+
+    // A first deployment fails: one line naming the resource and S3's reason; the
+    // stack is rolled back, never left in REVIEW_IN_PROGRESS.
+    let broken = buckets_app(dirs[0].path(), &name, true, true);
     let mut ui = Recorder::answering(true);
-    let err = deploy_all(&aws, &assembly, &mut ui)
+    let err = deploy_all(&aws, &broken, &mut ui)
         .await
         .expect_err("must fail");
     let msg = err.to_string();
-    assert!(msg.contains("failed to deploy"), "{msg}");
+    assert!(!msg.contains('\n'), "one line: {msg}");
+    assert!(
+        msg.starts_with(&format!(
+            "{name} failed to deploy: CREATE_FAILED AWS::S3::Bucket Bad: "
+        )),
+        "{msg}"
+    );
     assert!(
         msg.contains("InvalidBucketName") || msg.contains("bucket name"),
         "{msg}"
     );
-    assert!(msg.contains("the stack is now"), "{msg}");
+    assert!(msg.contains("rolled back (ROLLBACK_COMPLETE)"), "{msg}");
+    assert_eq!(
+        status_of(&aws, &name).await.as_deref(),
+        Some("ROLLBACK_COMPLETE")
+    );
+    assert!(ui.text().contains("Failed resources:"), "{}", ui.text());
+
+    // Fixed and run again: the failed stack is deleted first, then created.
+    let fixed = buckets_app(dirs[1].path(), &name, true, false);
+    let mut ui = Recorder::answering(true);
+    deploy_all(&aws, &fixed, &mut ui)
+        .await
+        .expect("deploy fixed");
+    assert!(
+        ui.text().contains("deleting it before creating it again"),
+        "{}",
+        ui.text()
+    );
+    assert_eq!(
+        status_of(&aws, &name).await.as_deref(),
+        Some("CREATE_COMPLETE")
+    );
+
+    // A failing update is rolled back to the deployed template and reported.
+    let update = buckets_app(dirs[2].path(), &name, true, true);
+    let mut ui = Recorder::answering(true);
+    let msg = deploy_all(&aws, &update, &mut ui)
+        .await
+        .expect_err("update must fail")
+        .to_string();
+    assert!(msg.contains("CREATE_FAILED AWS::S3::Bucket Bad: "), "{msg}");
+    assert!(msg.contains("(UPDATE_ROLLBACK_COMPLETE)"), "{msg}");
+    assert_eq!(
+        status_of(&aws, &name).await.as_deref(),
+        Some("UPDATE_ROLLBACK_COMPLETE")
+    );
+    let mut ui = Recorder::answering(true);
+    let outcome = deploy_all(&aws, &fixed, &mut ui).await.expect("redeploy");
+    assert!(
+        matches!(outcome[0].1, DeployOutcome::NoChanges { .. }),
+        "the rollback restored the deployed template: {}",
+        ui.text()
+    );
+    let mut ui = Recorder::answering(true);
+    toolkit::destroy(&aws, &fixed, &[], true, fast(), &mut ui)
+        .await
+        .expect("destroy");
+    assert_eq!(status_of(&aws, &name).await, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,15 +1,30 @@
 //! `rootski bootstrap | deploy | diff | destroy` as a user runs them, against a
-//! local moto_server (`scripts/checks/70-deploy.sh` sets `AWS_ENDPOINT_URL` to its
-//! 127.0.0.1 address; without it the moto tests skip with a message). The full
-//! Rootski stack goes up to a described change set (moto ignores Stage, Account,
-//! DomainName, BasePathMapping and Certificate, so executing it proves little).
+//! local moto_server (`scripts/checks/70-deploy.sh` starts it with the stacks'
+//! account 091910621680 as moto's default account and sets `AWS_ENDPOINT_URL` to its
+//! 127.0.0.1 address; without it the moto tests skip with a message).
+//!
+//! The whole Rootski-Lambda-REST-API-Stack is deployed with the real bundled
+//! `bootstrap`. moto is started with tools/moto-patch applied, which gives its
+//! CloudFormation every resource type of the stack (Stage, Account, DomainName,
+//! BasePathMapping and Certificate included) and change-set execution in DependsOn
+//! order with events and rollback. What this endpoint cannot check: the
+//! certificate's DNS validation (moto writes no validation records and issues the
+//! certificate without them) and that API Gateway really invokes the function
+//! (`rootski local` and tests/local_e2e.rs cover the request path).
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use cdk_toolkit::deploy::aws::{Aws, AwsSettings};
+use serde_json::Value;
 
-const ACCOUNT: &str = "123456789012";
+mod deploy_support;
+use deploy_support::{apigateway_get, lambda_functions, sha256_b64};
+
+/// The stacks' account (the repository's cdk.json), moto's default account in the check.
+const ACCOUNT: &str = "091910621680";
+const STACK: &str = "Rootski-Lambda-REST-API-Stack";
+const REGION: &str = "us-west-2";
 
 fn moto_endpoint() -> Option<String> {
     match std::env::var("AWS_ENDPOINT_URL") {
@@ -121,87 +136,308 @@ fn bootstrap_trusting_accounts_requires_execution_policies() {
     assert!(t.contains("--cloudformation-execution-policies"), "{t}");
 }
 
+async fn moto_aws(endpoint: &str) -> Aws {
+    Aws::load(&AwsSettings {
+        region: Some(REGION.into()),
+        endpoint_url: Some(endpoint.to_string()),
+        ..Default::default()
+    })
+    .await
+}
+
+/// The real `bootstrap`, bundled (reused when scripts/checks/40-bundle.sh built it).
+fn bundled_code() -> rootski_backend_cdk::bundling::Bundle {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root");
+    let options = rootski_backend_cdk::bundling::BundleOptions::for_workspace(&root);
+    rootski_backend_cdk::bundling::bundle_bootstrap(&options).expect("bundle bootstrap")
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn rootski_stack_up_to_a_described_change_set() {
+async fn rootski_stack_deploys_diffs_redeploys_and_destroys() {
     let Some(endpoint) = moto_endpoint() else {
         return;
     };
+    let aws = moto_aws(&endpoint).await;
+    let caller = aws.account(REGION).await.expect("moto's account");
+    assert_eq!(
+        caller, ACCOUNT,
+        "start moto_server with MOTO_ACCOUNT_ID={ACCOUNT} (scripts/checks/70-deploy.sh does)"
+    );
     let dir = app_dir();
     let d = dir.path();
 
-    let out = rootski(d, &endpoint, &["bootstrap"]);
-    assert!(out.status.success(), "{}", text(&out));
+    bootstrap_the_apps_environment(d, &endpoint);
+    hosted_zone_lookup_is_explained_then_resolved(d, &endpoint, &aws).await;
 
-    // Without the zone the lookup fails and says how to supply the value.
-    let out = rootski(
-        d,
-        &endpoint,
-        &["deploy", "--no-execute", "--no-bundle", "-o", "cdk.out"],
-    );
-    let t = text(&out);
-    if !t.contains("Cached") {
-        assert!(!out.status.success(), "{t}");
-        assert!(t.contains("no public hosted zone named rootski.io."), "{t}");
-        let aws = Aws::load(&AwsSettings {
-            region: Some("us-west-2".into()),
-            endpoint_url: Some(endpoint.clone()),
-            ..Default::default()
-        })
-        .await;
-        aws.route53("us-west-2")
-            .create_hosted_zone()
-            .name("rootski.io")
-            .caller_reference("rootski-deploy-cli-test")
-            .send()
-            .await
-            .expect("create zone");
-    }
+    let bundle = tokio::task::block_in_place(bundled_code);
+    let code = bundle.asset_dir.to_string_lossy().to_string();
+    let deploy = |extra: &[&str]| {
+        let mut args = vec!["deploy", STACK, "--code-asset", &code, "-o", "cdk.out"];
+        args.extend_from_slice(extra);
+        rootski(d, &endpoint, &args)
+    };
 
-    let out = rootski(
-        d,
-        &endpoint,
-        &["deploy", "--no-execute", "--no-bundle", "-o", "cdk.out"],
-    );
-    let t = text(&out);
-    assert!(out.status.success(), "{t}");
+    // Described, not executed; then refused without a terminal: no stack is left.
+    let t = text(&deploy(&["--no-execute"]));
+    assert!(t.contains("created and described, not executed"), "{t}");
+    // Assets are published before the change set is made.
     assert!(
-        t.contains("Looking up context") || t.contains("no changes"),
+        t.contains("Rootski-FastAPI-Lambda/Code: published s3://"),
         "{t}"
     );
-    assert!(t.contains("created and described, not executed"), "{t}");
-    assert!(t.contains("AWS::Lambda::Function"), "{t}");
-    // The change sets were made with the bootstrap deploy role.
+    assert!(t.contains("AWS::ApiGateway::BasePathMapping"), "{t}");
     assert!(
         t.contains(":assumed-role/cdk-hnb659fds-deploy-role-"),
         "{t}"
     );
+    let out = deploy(&[]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("--require-approval never"), "{t}");
+    assert_eq!(stack_status(&aws, STACK).await, None, "{t}");
+
+    let started = std::time::Instant::now();
+    let out = deploy(&["--require-approval", "never"]);
+    let took = started.elapsed();
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    println!("deploy of {STACK}: {:.1} s wall time", took.as_secs_f64());
     assert!(
-        t.contains("AWS::DynamoDB") || t.contains("AllowLambdaAccessToDynamoDBTables"),
+        t.contains(&format!(" ✅  {STACK} (CREATE_COMPLETE)")),
         "{t}"
     );
-    let ctx: serde_json::Value = serde_json::from_str(
+    let url = output_value(&t, "ApiGatewayUrl");
+    assert_eq!(output_value(&t, "ApiSubdomain"), "api.rootski.io", "{t}");
+    let api_id = the_rest_api_is_complete(&endpoint, &url);
+    the_function_runs_the_bundle(&endpoint, &aws, d, &bundle).await;
+
+    // Nothing to change: diff --fail passes, a redeploy publishes nothing.
+    let out = rootski(
+        d,
+        &endpoint,
+        &[
+            "diff",
+            STACK,
+            "--fail",
+            "--code-asset",
+            &code,
+            "-o",
+            "cdk.out",
+        ],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("There were no differences"), "{t}");
+    let out = deploy(&["--require-approval", "never"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains(&format!(" ✅  {STACK} (no changes)")), "{t}");
+    assert!(!t.contains("published s3://"), "{t}");
+    assert!(t.contains("already published"), "{t}");
+    assert_eq!(output_value(&t, "ApiGatewayUrl"), url, "{t}");
+
+    let out = rootski(
+        d,
+        &endpoint,
+        &[
+            "destroy",
+            STACK,
+            "--force",
+            "--code-asset",
+            &code,
+            "-o",
+            "cdk.out",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(stack_status(&aws, STACK).await, None);
+    let apis = apigateway_get(&endpoint, REGION, "/restapis");
+    assert!(
+        !apis["item"].to_string().contains(&api_id),
+        "the REST API is gone with the stack: {apis}"
+    );
+}
+
+/// `rootski bootstrap` without arguments: the app's environment, printed first; an
+/// environment of another account is refused before anything is created.
+fn bootstrap_the_apps_environment(d: &Path, endpoint: &str) {
+    let out = rootski(d, endpoint, &["bootstrap", "-o", "cdk.out"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    let env = format!("aws://{ACCOUNT}/{REGION}");
+    let listed = t.find(&format!("Environments to bootstrap: {env}"));
+    let acting = t.find(&format!("Bootstrapping environment {env}"));
+    assert!(listed.is_some() && listed < acting, "{t}");
+    assert!(
+        t.contains(&format!(" ✅  Environment {env} bootstrapped.")),
+        "{t}"
+    );
+
+    let out = rootski(d, endpoint, &["bootstrap", "aws://111111111111/us-east-1"]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains(&format!("the credentials are for account {ACCOUNT}")),
+        "{t}"
+    );
+    assert!(!t.contains('\u{2705}'), "nothing bootstrapped: {t}");
+}
+
+/// Without the zone the lookup fails and says how to supply the value; with it the
+/// answer is cached next to the other context.
+async fn hosted_zone_lookup_is_explained_then_resolved(d: &Path, endpoint: &str, aws: &Aws) {
+    let out = rootski(d, endpoint, &["diff", "--no-bundle", "-o", "cdk.out"]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("no public hosted zone named rootski.io."), "{t}");
+    aws.route53(REGION)
+        .create_hosted_zone()
+        .name("rootski.io")
+        .caller_reference("rootski-deploy-cli-test")
+        .send()
+        .await
+        .expect("create zone");
+    let out = rootski(d, endpoint, &["diff", "--no-bundle", "-o", "cdk.out"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("Looking up context"), "{t}");
+    let ctx: Value = serde_json::from_str(
         &std::fs::read_to_string(d.join("cdk.context.json")).expect("context"),
     )
     .expect("json");
     assert_eq!(ctx["keep-me"]["a"], 1, "{ctx}");
-    let key = format!("hosted-zone:account={ACCOUNT}:domainName=rootski.io:region=us-west-2");
+    let key = format!("hosted-zone:account={ACCOUNT}:domainName=rootski.io:region={REGION}");
     assert!(
         ctx[&key]["Id"]
             .as_str()
             .is_some_and(|id| id.starts_with("/hostedzone/")),
         "{ctx}"
     );
+}
 
-    // Widening IAM without a terminal to approve on: refused, non-zero.
-    let out = rootski(d, &endpoint, &["deploy", "--no-bundle", "-o", "cdk.out"]);
-    let t = text(&out);
-    assert!(!out.status.success(), "{t}");
-    assert!(t.contains("--require-approval never"), "{t}");
-
-    let out = rootski(
-        d,
-        &endpoint,
-        &["destroy", "--force", "--no-bundle", "-o", "cdk.out"],
+/// The REST API behind `url`: `ANY /` and `ANY /{proxy+}` (Lambda proxy
+/// integrations), the `prod` stage and the `v1` base path mapping of
+/// `api.rootski.io`. Returns the API id.
+fn the_rest_api_is_complete(endpoint: &str, url: &str) -> String {
+    let apis = apigateway_get(endpoint, REGION, "/restapis");
+    let api = apis["item"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["name"] == "Rootski-Lambda-REST-API")
+        .unwrap_or_else(|| panic!("no Rootski-Lambda-REST-API: {apis}"));
+    let id = api["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        url,
+        format!("https://{id}.execute-api.{REGION}.amazonaws.com/prod/")
     );
-    assert!(out.status.success(), "{}", text(&out));
+    let resources = apigateway_get(endpoint, REGION, &format!("/restapis/{id}/resources"));
+    let methods = |path: &str| -> Vec<String> {
+        resources["item"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["path"] == path)
+            .and_then(|r| r["resourceMethods"].as_object())
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(methods("/"), vec!["ANY"], "{resources}");
+    assert_eq!(methods("/{proxy+}"), vec!["ANY"], "{resources}");
+    let stages = apigateway_get(endpoint, REGION, &format!("/restapis/{id}/stages"));
+    assert!(
+        stages["item"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|s| s["stageName"] == "prod" && s["deploymentId"].is_string()),
+        "{stages}"
+    );
+    let mappings = apigateway_get(
+        endpoint,
+        REGION,
+        "/domainnames/api.rootski.io/basepathmappings",
+    );
+    let mapping = &mappings["item"][0];
+    assert_eq!(mapping["basePath"], "v1", "{mappings}");
+    assert_eq!(mapping["restApiId"], id.as_str(), "{mappings}");
+    assert_eq!(mapping["stage"], "prod", "{mappings}");
+    id
+}
+
+/// The stack's function holds the asset that was published, and that asset's
+/// `bootstrap` is the bundled binary.
+async fn the_function_runs_the_bundle(
+    endpoint: &str,
+    aws: &Aws,
+    d: &Path,
+    bundle: &rootski_backend_cdk::bundling::Bundle,
+) {
+    let template: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join(format!("cdk.out/{STACK}.template.json")))
+            .expect("template"),
+    )
+    .expect("json");
+    let code = template["Resources"]
+        .as_object()
+        .expect("resources")
+        .values()
+        .find(|r| r["Type"] == "AWS::Lambda::Function")
+        .map(|r| r["Properties"]["Code"].clone())
+        .expect("a function");
+    let key = code["S3Key"].as_str().expect("S3Key");
+    let bucket = format!("cdk-hnb659fds-assets-{ACCOUNT}-{REGION}");
+    let object = aws
+        .s3(REGION)
+        .get_object()
+        .bucket(&bucket)
+        .key(key)
+        .send()
+        .await
+        .expect("the published asset");
+    let zip_bytes = object.body.collect().await.expect("body").into_bytes();
+    let functions = lambda_functions(endpoint, REGION);
+    let function = functions
+        .iter()
+        .find(|f| f["Runtime"] == "provided.al2023")
+        .unwrap_or_else(|| panic!("no provided.al2023 function: {functions:?}"));
+    assert_eq!(function["CodeSha256"], sha256_b64(&zip_bytes), "{function}");
+    assert_eq!(function["Handler"], "bootstrap", "{function}");
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(zip_bytes.to_vec())).expect("a zip");
+    let mut binary = Vec::new();
+    std::io::Read::read_to_end(
+        &mut archive.by_name("bootstrap").expect("bootstrap in the zip"),
+        &mut binary,
+    )
+    .expect("read bootstrap");
+    use sha2::Digest as _;
+    let hex: String = sha2::Sha256::digest(&binary)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        hex, bundle.binary_sha256,
+        "the deployed bootstrap is the bundle"
+    );
+}
+
+/// `<stack>.<key> = <value>` of the printed outputs.
+fn output_value(text: &str, key: &str) -> String {
+    let prefix = format!("{STACK}.{key} = ");
+    text.lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no output {key}: {text}"))
+        .to_string()
+}
+
+async fn stack_status(aws: &Aws, name: &str) -> Option<String> {
+    cdk_toolkit::deploy::events::describe_stack(&aws.cloudformation(REGION), name)
+        .await
+        .expect("describe")
+        .and_then(|s| s.stack_status().map(|s| s.as_str().to_string()))
 }

@@ -4,9 +4,9 @@
 //! service clients.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
+use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
 
 /// Choices the binary made from flags and environment.
@@ -111,27 +111,32 @@ impl Aws {
             .send()
             .await
             .map_err(|e| {
-                let message = aws_sdk_sts::error::DisplayErrorContext(&e).to_string();
-                let message = if message.contains("credentials") && !message.contains("AssumeRole")
-                {
-                    format!(
-                        "{message}\nNo usable AWS credentials: set AWS_ACCESS_KEY_ID and \
-                     AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or \
-                     AWS_PROFILE naming a profile in ~/.aws/credentials."
-                    )
-                } else {
-                    message
-                };
-                ToolkitError::Aws {
-                    what: "finding the AWS account (sts:GetCallerIdentity)".into(),
-                    message,
+                let err = aws_error("STS GetCallerIdentity", "finding the AWS account", e);
+                match err {
+                    ToolkitError::Aws {
+                        what,
+                        operation,
+                        message,
+                    } if message.contains("credentials") && !message.contains("AssumeRole") => {
+                        ToolkitError::Aws {
+                            what,
+                            operation,
+                            message: format!(
+                                "{message}. No usable AWS credentials: set AWS_ACCESS_KEY_ID \
+                                 and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary \
+                                 ones), or AWS_PROFILE naming a profile in ~/.aws/credentials."
+                            ),
+                        }
+                    }
+                    other => other,
                 }
             })?;
         let account = out
             .account()
             .map(str::to_owned)
             .ok_or_else(|| ToolkitError::Aws {
-                what: "sts:GetCallerIdentity".into(),
+                what: "finding the AWS account".into(),
+                operation: "STS GetCallerIdentity".into(),
                 message: "the response has no account".into(),
             })?;
         let arn = out.arn().unwrap_or_default().to_string();
@@ -224,20 +229,4 @@ fn session_name() -> String {
     let mut name = format!("aws-cdk-{safe}");
     name.truncate(64);
     name
-}
-
-/// Maps any SDK error into the crate error: the service's code and message when it
-/// sent one, else the SDK's full context (connection errors, credentials, ...).
-pub(crate) fn aws_error<E>(what: impl Into<String>, err: E) -> ToolkitError
-where
-    E: std::error::Error + ProvideErrorMetadata + 'static,
-{
-    let message = match (err.code(), err.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        _ => aws_sdk_cloudformation::error::DisplayErrorContext(&err).to_string(),
-    };
-    ToolkitError::Aws {
-        what: what.into(),
-        message,
-    }
 }

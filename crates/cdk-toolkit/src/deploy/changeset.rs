@@ -9,16 +9,16 @@ use std::time::Instant;
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::types::{
-    Capability, ChangeSetStatus, ChangeSetType, Parameter, Replacement as CfnReplacement, Stack,
-    Tag,
+    Capability, ChangeSetStatus, ChangeSetType, Parameter, Replacement as CfnReplacement, Tag,
 };
 use serde_json::Value;
 
 use super::Ui;
-use super::aws::aws_error;
 use super::events::{Polling, describe_stack, follow, known_event_ids, outputs_of};
+use super::execute::{discard_review_stack, execute, status_of};
 use super::exports::{deployed_template, keep_imported_exports};
-use super::report::{failed, print_outputs};
+use super::report::print_outputs;
+use super::sdk_error::aws_error;
 use crate::diff::{diff_templates, render};
 use crate::error::{Result, ToolkitError};
 
@@ -116,7 +116,13 @@ pub async fn deploy_stack(
                 .stack_name(name)
                 .send()
                 .await
-                .map_err(|e| aws_error(format!("deleting {name}"), e))?;
+                .map_err(|e| {
+                    aws_error(
+                        "CloudFormation DeleteStack",
+                        format!("deleting the failed stack {name}"),
+                        e,
+                    )
+                })?;
             follow(cfn, &id, seen, 0, options.polling, ui).await?;
             existing = None;
         } else if status == "REVIEW_IN_PROGRESS" {
@@ -166,7 +172,13 @@ pub async fn deploy_stack(
             .change_set_name(old_id)
             .send()
             .await
-            .map_err(|e| aws_error(format!("deleting the old change set of {name}"), e))?;
+            .map_err(|e| {
+                aws_error(
+                    "CloudFormation DeleteChangeSet",
+                    format!("deleting the old change set of {name}"),
+                    e,
+                )
+            })?;
     }
     let mut req = cfn
         .create_change_set()
@@ -205,10 +217,13 @@ pub async fn deploy_stack(
     for (k, v) in &deployment.tags {
         req = req.tags(Tag::builder().key(k).value(v).build());
     }
-    let created = req
-        .send()
-        .await
-        .map_err(|e| aws_error(format!("creating the change set of {name}"), e))?;
+    let created = req.send().await.map_err(|e| {
+        aws_error(
+            "CloudFormation CreateChangeSet",
+            format!("deploying {name}"),
+            e,
+        )
+    })?;
     // The ARN from here on: a change-set name is only unique within its stack.
     let change_set_id = created.id().unwrap_or(CHANGE_SET_NAME).to_string();
     let change_set = change_set_id.as_str();
@@ -289,104 +304,16 @@ pub async fn deploy_stack(
     }
 
     // Execute and follow.
-    let seen = known_event_ids(cfn, name).await?;
-    if let Err(e) = cfn
-        .execute_change_set()
-        .stack_name(name)
-        .change_set_name(change_set)
-        .send()
-        .await
-    {
-        // CloudFormation reports resource failures through events; an emulator may
-        // fail the call itself instead. Either way: the reason and the stack's state.
-        let err = aws_error(format!("executing the change set of {name}"), e);
-        let status = describe_stack(cfn, name)
-            .await
-            .ok()
-            .flatten()
-            .map(|s| status_of(&s))
-            .unwrap_or_else(|| "unknown".into());
-        ui.line(&format!(" ❌  {name} failed: {err}"));
-        ui.line(&format!("  the stack is now {status}"));
-        return Err(ToolkitError::Deploy(format!(
-            "{name} failed to deploy: {err}\nresult: the stack is now {status}"
-        )));
-    }
-    let total = template
-        .get("Resources")
-        .and_then(Value::as_object)
-        .map_or(0, |r| r.len());
-    let (stack, failures) = follow(cfn, name, seen, total, options.polling, ui).await?;
-    let status = stack
-        .as_ref()
-        .map(status_of)
-        .unwrap_or_else(|| "DELETED".into());
-    if !matches!(
-        status.as_str(),
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
-    ) {
-        return Err(failed(name, &status, &failures, ui));
-    }
-    if let Some(stack) = &stack
-        && stack.enable_termination_protection().unwrap_or(false)
-            != deployment.termination_protection
-    {
-        cfn.update_termination_protection()
-            .stack_name(name)
-            .enable_termination_protection(deployment.termination_protection)
-            .send()
-            .await
-            .map_err(|e| aws_error(format!("setting termination protection of {name}"), e))?;
-    }
-    ui.line(&format!(" ✅  {name} ({status})"));
-    let outputs = stack.as_ref().map(outputs_of).unwrap_or_default();
-    print_outputs(name, &outputs, ui);
-    Ok(DeployOutcome::Deployed { status, outputs })
-}
-
-/// Deletes a stack that only exists for an unexecuted change set.
-async fn discard_review_stack(
-    cfn: &Client,
-    name: &str,
-    polling: Polling,
-    ui: &mut dyn Ui,
-) -> Result<()> {
-    let Some(stack) = describe_stack(cfn, name).await? else {
-        return Ok(());
-    };
-    if status_of(&stack) != "REVIEW_IN_PROGRESS" {
-        return Ok(());
-    }
-    let id = stack.stack_id().unwrap_or(name).to_string();
-    cfn.delete_stack()
-        .stack_name(&id)
-        .send()
-        .await
-        .map_err(|e| aws_error(format!("deleting the unexecuted stack {name}"), e))?;
-    let started = Instant::now();
-    while let Some(s) = describe_stack(cfn, &id).await? {
-        if status_of(&s) == "DELETE_COMPLETE" {
-            break;
-        }
-        if started.elapsed() > polling.timeout {
-            return Err(ToolkitError::Deploy(format!(
-                "{name}: the unexecuted stack is still being deleted after {:?}",
-                polling.timeout
-            )));
-        }
-        tokio::time::sleep(polling.interval).await;
-    }
-    ui.line(&format!(
-        "{name}: removed the stack left by an unexecuted change set"
-    ));
-    Ok(())
-}
-
-fn status_of(stack: &Stack) -> String {
-    stack
-        .stack_status()
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_default()
+    execute(
+        cfn,
+        deployment,
+        change_set,
+        creating,
+        &template,
+        options.polling,
+        ui,
+    )
+    .await
 }
 
 /// Waits for the change set; `None` when it is empty, else its changes as
@@ -405,7 +332,13 @@ async fn wait_for_change_set(
             .change_set_name(change_set)
             .send()
             .await
-            .map_err(|e| aws_error(format!("describing the change set of {name}"), e))?;
+            .map_err(|e| {
+                aws_error(
+                    "CloudFormation DescribeChangeSet",
+                    format!("deploying {name}"),
+                    e,
+                )
+            })?;
         match out.status() {
             Some(ChangeSetStatus::CreateComplete) => {
                 // Empty `Changes` can still change outputs: only a FAILED change set

@@ -10,8 +10,9 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::Ui;
-use super::aws::{Aws, aws_error};
+use super::aws::Aws;
 use super::roles::{RoleToAssume, Sessions, Target};
+use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
 
 /// One unanswered lookup.
@@ -151,7 +152,13 @@ async fn hosted_zone(session: &(Aws, String), m: &MissingLookup) -> Result<Value
         .dns_name(&fqdn)
         .send()
         .await
-        .map_err(|e| aws_error(format!("route53:ListHostedZonesByName {fqdn}"), e))?;
+        .map_err(|e| {
+            aws_error(
+                "Route 53 ListHostedZonesByName",
+                format!("looking up the hosted zone {fqdn}"),
+                e,
+            )
+        })?;
     let matches: Vec<_> = out
         .hosted_zones()
         .iter()

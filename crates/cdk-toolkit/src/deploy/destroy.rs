@@ -4,9 +4,9 @@
 use aws_sdk_cloudformation::Client;
 
 use super::Ui;
-use super::aws::aws_error;
 use super::events::{Polling, describe_stack, follow, known_event_ids, outputs_of};
 use super::exports::importers_of;
+use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
 
 /// How a destroy ended.
@@ -55,7 +55,13 @@ pub async fn destroy_stack(
         .set_role_arn(execution_role_arn.map(str::to_owned))
         .send()
         .await
-        .map_err(|e| aws_error(format!("deleting {name}"), e))?;
+        .map_err(|e| {
+            aws_error(
+                "CloudFormation DeleteStack",
+                format!("destroying {name}"),
+                e,
+            )
+        })?;
     let total = 0;
     let (after, failures) = follow(cfn, &id, seen, total, polling, ui).await?;
     let status = after
@@ -64,14 +70,24 @@ pub async fn destroy_stack(
         .map(|s| s.as_str().to_string())
         .unwrap_or_else(|| "DELETE_COMPLETE".into());
     if status != "DELETE_COMPLETE" {
-        let mut msg = format!("{name}: destroy failed, the stack is {status}");
-        for f in failures {
-            msg.push_str(&format!(
-                "\n  {} {} {}: {}",
-                f.status, f.resource_type, f.logical_id, f.reason
-            ));
-        }
-        return Err(ToolkitError::Deploy(msg));
+        let causes: Vec<String> = failures
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}: {}",
+                    f.status, f.resource_type, f.logical_id, f.reason
+                )
+            })
+            .collect();
+        return Err(ToolkitError::Deploy(format!(
+            "{name}: destroy failed, the stack is {status}: {}. Remove what blocks the \
+             deletion (or retain it) and destroy again",
+            if causes.is_empty() {
+                "no resource reported a failure".into()
+            } else {
+                causes.join("; ")
+            }
+        )));
     }
     ui.line(&format!(" ✅  {name}: destroyed"));
     Ok(DestroyOutcome::Destroyed)

@@ -33,7 +33,8 @@ pub struct AvailabilityZone {
 
 fn failure(region: &str, message: impl Into<String>) -> ToolkitError {
     ToolkitError::Aws {
-        what: format!("ec2:DescribeAvailabilityZones in {region}"),
+        what: format!("listing the availability zones of {region}"),
+        operation: "EC2 DescribeAvailabilityZones".into(),
         message: message.into(),
     }
 }

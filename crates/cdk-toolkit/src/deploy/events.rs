@@ -11,7 +11,7 @@ use aws_sdk_cloudformation::primitives::DateTimeFormat;
 use aws_sdk_cloudformation::types::{Stack, StackEvent};
 
 use super::Ui;
-use super::aws::aws_error;
+use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
 
 /// How often and how long to poll.
@@ -56,7 +56,11 @@ pub async fn describe_stack(cfn: &Client, name: &str) -> Result<Option<Stack>> {
         {
             Ok(None)
         }
-        Err(e) => Err(aws_error(format!("describing stack {name}"), e)),
+        Err(e) => Err(aws_error(
+            "CloudFormation DescribeStacks",
+            format!("reading stack {name}"),
+            e,
+        )),
     }
 }
 
@@ -89,7 +93,13 @@ async fn fetch_new(cfn: &Client, stack: &str, seen: &BTreeSet<String>) -> Result
             {
                 break;
             }
-            Err(e) => return Err(aws_error(format!("reading events of {stack}"), e)),
+            Err(e) => {
+                return Err(aws_error(
+                    "CloudFormation DescribeStackEvents",
+                    format!("reading the events of {stack}"),
+                    e,
+                ));
+            }
         };
         for ev in out.stack_events() {
             if ev.event_id().is_some_and(|id| seen.contains(id)) {

@@ -10,8 +10,8 @@ use aws_sdk_cloudformation::types::Stack;
 use serde_json::{Value, json};
 
 use super::Ui;
-use super::aws::aws_error;
 use super::events::outputs_of;
+use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
 
 fn status_of(stack: &Stack) -> &str {
@@ -37,7 +37,11 @@ pub async fn deployed_template(cfn: &Client, name: &str) -> Result<Value> {
         {
             Ok(Value::Null)
         }
-        Err(e) => Err(aws_error(format!("getting the template of {name}"), e)),
+        Err(e) => Err(aws_error(
+            "CloudFormation GetTemplate",
+            format!("reading the deployed template of {name}"),
+            e,
+        )),
     }
 }
 
@@ -49,6 +53,7 @@ pub async fn importers_of(cfn: &Client, export: &str) -> Result<Vec<String>> {
         Ok(out) => Ok(out.imports().to_vec()),
         Err(e) if e.message().is_some_and(|m| m.contains("not imported")) => Ok(Vec::new()),
         Err(e) if e.code().is_some() => Err(aws_error(
+            "CloudFormation ListImports",
             format!("listing the imports of export {export}"),
             e,
         )),
@@ -65,7 +70,7 @@ async fn scan_importers(cfn: &Client, export: &str) -> Result<Vec<String>> {
             .set_next_token(token.clone())
             .send()
             .await
-            .map_err(|e| aws_error("listing stacks", e))?;
+            .map_err(|e| aws_error("CloudFormation ListStacks", "listing stacks", e))?;
         for stack in out.stacks() {
             let status = status_of(stack);
             let Some(name) = stack.stack_name() else {

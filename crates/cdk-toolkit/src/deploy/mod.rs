@@ -9,13 +9,16 @@
 //!   roles, bootstrap version, ...) and the dependency order;
 //! - [`version`]: the bootstrap version check (SSM parameter);
 //! - [`publish`]: file assets and templates to the bootstrap bucket;
-//! - [`changeset`]: change-set deployment with approval and export safety, and
-//!   [`report`] of its outputs or failures;
+//! - [`changeset`]: change-set deployment with approval and export safety,
+//!   [`execute`] of the change set, and [`report`] of its outputs or failures;
 //! - [`events`]: following stack events to a terminal status;
 //! - [`exports`]: importers of exports and export safety;
-//! - [`destroy`], [`bootstrap`], [`context`] (missing-context lookups; [`ec2`] for
+//! - [`destroy`], [`bootstrap`] (of the [`environments`] named or the app's),
+//!   [`context`] (missing-context lookups; [`ec2`] for
 //!   availability zones);
-//! - [`toolkit`]: the per-assembly commands the CLI calls.
+//! - [`toolkit`]: the per-assembly commands the CLI calls;
+//! - [`sdk_error`]: every AWS error as one line (operation, code, the service's
+//!   message), whatever protocol the endpoint answered in.
 //!
 //! Credentials, as in the CDK CLI: a stack's CloudFormation calls and its bootstrap
 //! version check run with its deploy role (`assumeRoleArn`), CloudFormation acts
@@ -32,11 +35,14 @@ pub mod changeset;
 pub mod context;
 pub mod destroy;
 pub mod ec2;
+pub mod environments;
 pub mod events;
+pub mod execute;
 pub mod exports;
 pub mod publish;
 pub mod report;
 pub mod roles;
+pub mod sdk_error;
 pub mod stacks;
 pub mod toolkit;
 pub mod version;

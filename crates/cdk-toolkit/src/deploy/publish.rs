@@ -12,8 +12,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use serde_json::Value;
 
 use super::Ui;
-use super::aws::aws_error;
 use super::roles::{RoleToAssume, Sessions};
+use super::sdk_error::aws_error;
 use super::stacks::read_asset_manifest;
 use crate::error::{Result, ToolkitError};
 
@@ -122,7 +122,9 @@ pub async fn publish_manifest(
                 .body(ByteStream::from(bytes))
                 .send()
                 .await
-                .map_err(|e| aws_error(format!("uploading {name} to s3://{at}"), e))?;
+                .map_err(|e| {
+                    aws_error("S3 PutObject", format!("uploading {name} to s3://{at}"), e)
+                })?;
             ui.line(&format!("  {name}: published s3://{at} ({size} bytes)"));
             report.uploaded.push(at);
         }
@@ -139,7 +141,11 @@ async fn check_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> Re
                  not bootstrapped. Run cdk bootstrap or `rootski bootstrap` first."
             )))
         }
-        Err(e) => Err(aws_error(format!("checking bucket {bucket}"), e)),
+        Err(e) => Err(aws_error(
+            "S3 HeadBucket",
+            format!("checking bucket {bucket}"),
+            e,
+        )),
     }
 }
 
@@ -147,7 +153,11 @@ async fn object_exists(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Resu
     match s3.head_object().bucket(bucket).key(key).send().await {
         Ok(_) => Ok(true),
         Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(false),
-        Err(e) => Err(aws_error(format!("checking s3://{bucket}/{key}"), e)),
+        Err(e) => Err(aws_error(
+            "S3 HeadObject",
+            format!("checking s3://{bucket}/{key}"),
+            e,
+        )),
     }
 }
 

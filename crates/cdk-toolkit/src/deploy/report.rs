@@ -20,39 +20,70 @@ pub(crate) fn print_outputs(
     }
 }
 
+/// The error of a stack that did not reach `*_COMPLETE`: one line, as the CDK CLI
+/// ends a failed deployment — the stack, each failed resource with its status and
+/// CloudFormation's reason, what became of the stack, and what to do. The failed
+/// resources are also listed on the UI under "Failed resources:".
 pub(crate) fn failed(
     name: &str,
     status: &str,
     failures: &[Failure],
     ui: &mut dyn Ui,
 ) -> ToolkitError {
-    ui.line(&format!(" ❌  {name} failed: the stack is now {status}"));
-    let mut msg = format!("{name} failed to deploy; the stack is now {status}");
-    // The stack's own failure event repeats the resource's; list resources first.
-    for f in failures
+    // The stack's own failure events repeat the resources' ("The following
+    // resource(s) failed ..."): name the resources, the stack's only when alone.
+    let resources: Vec<&Failure> = failures
         .iter()
         .filter(|f| f.resource_type != "AWS::CloudFormation::Stack")
-        .chain(
-            failures
-                .iter()
-                .filter(|f| f.resource_type == "AWS::CloudFormation::Stack"),
-        )
-    {
-        let line = format!(
-            "  {} {} {}: {}",
-            f.status, f.resource_type, f.logical_id, f.reason
-        );
-        ui.line(&line);
-        msg.push('\n');
-        msg.push_str(&line);
-    }
-    let rolled_back = match status {
-        "ROLLBACK_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" => "rolled back",
-        "ROLLBACK_FAILED" | "UPDATE_ROLLBACK_FAILED" => "rollback FAILED (fix by hand)",
-        _ => "not rolled back",
+        .filter(|f| f.reason != "Resource creation cancelled")
+        .collect();
+    let named: Vec<&Failure> = if resources.is_empty() {
+        failures.iter().collect()
+    } else {
+        resources
     };
-    msg.push_str(&format!("\nresult: {rolled_back} ({status})"));
-    ToolkitError::Deploy(msg)
+    if !named.is_empty() {
+        ui.line("Failed resources:");
+        for f in &named {
+            ui.line(&format!(
+                "{name} | {} | {} | {}: {}",
+                f.status, f.resource_type, f.logical_id, f.reason
+            ));
+        }
+    }
+    let causes = named
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}: {}",
+                f.status, f.resource_type, f.logical_id, f.reason
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let result = match status {
+        "ROLLBACK_COMPLETE" => "the stack was rolled back (ROLLBACK_COMPLETE); fix the resource \
+             and deploy again (the failed stack is deleted first)"
+            .to_string(),
+        "UPDATE_ROLLBACK_COMPLETE" => "the update was rolled back, the stack is as before \
+             (UPDATE_ROLLBACK_COMPLETE); fix the resource and deploy again"
+            .to_string(),
+        "ROLLBACK_FAILED" | "UPDATE_ROLLBACK_FAILED" | "DELETE_FAILED" => format!(
+            "the rollback failed too ({status}): fix the resources by hand in the AWS \
+             console, then deploy again or destroy the stack"
+        ),
+        "DELETED" => "the stack was deleted".to_string(),
+        other => format!("the stack is now {other}"),
+    };
+    let causes = if causes.is_empty() {
+        "no resource reported a failure".to_string()
+    } else {
+        causes.trim_end_matches('.').to_string()
+    };
+    ui.line(&format!(" ❌  {name} failed: {status}"));
+    ToolkitError::Deploy(format!(
+        "{name} failed to deploy: {causes}. Result: {result}"
+    ))
 }
 
 #[cfg(test)]
@@ -87,14 +118,19 @@ mod tests {
         ];
         let mut ui = Lines(Vec::new());
         let err = failed("S", "ROLLBACK_COMPLETE", &failures, &mut ui).to_string();
-        assert!(err.starts_with("S failed to deploy; the stack is now ROLLBACK_COMPLETE"));
-        let table_at = err.find("CREATE_FAILED AWS::DynamoDB::Table Table: Invalid KeySchema");
-        let stack_at = err.find("AWS::CloudFormation::Stack");
-        assert!(table_at.is_some() && table_at < stack_at, "{err}");
+        assert!(!err.contains('\n'), "one line: {err}");
         assert!(
-            err.ends_with("result: rolled back (ROLLBACK_COMPLETE)"),
+            err.starts_with(
+                "S failed to deploy: CREATE_FAILED AWS::DynamoDB::Table Table: Invalid KeySchema. "
+            ),
+            "{err}"
+        );
+        assert!(!err.contains("AWS::CloudFormation::Stack"), "{err}");
+        assert!(
+            err.contains("Result: the stack was rolled back (ROLLBACK_COMPLETE)"),
             "{err}"
         );
         assert!(ui.0.iter().any(|l| l.contains("❌")));
+        assert!(ui.0.iter().any(|l| l == "Failed resources:"));
     }
 }

@@ -3,7 +3,8 @@
 //! (`/cdk-bootstrap/<qualifier>/version`, with the deploy role's credentials) and
 //! refuse when it is missing or lower, before anything is uploaded or changed.
 
-use super::aws::{Aws, aws_error};
+use super::aws::Aws;
+use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
 
 /// The SSM parameter the default synthesizer names when the stack gives none.
@@ -33,7 +34,8 @@ pub async fn bootstrap_version(aws: &Aws, region: &str, parameter: &str) -> Resu
             Ok(None)
         }
         Err(e) => Err(aws_error(
-            format!("reading the SSM parameter {parameter}"),
+            "SSM GetParameter",
+            format!("reading the bootstrap version parameter {parameter}"),
             e,
         )),
     }

@@ -25,11 +25,23 @@ pub struct AwsArgs {
     /// Endpoint for every AWS service (a local emulator such as moto).
     #[arg(long, env = "AWS_ENDPOINT_URL")]
     endpoint_url: Option<String>,
+    /// Show the AWS SDK's details of each failed call (errors are otherwise one line).
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 impl AwsArgs {
-    /// Loads the SDK configuration.
+    /// Loads the SDK configuration (and, with `--verbose`, logs the toolkit's and the
+    /// SDK's debug output to stderr).
     pub async fn load(&self) -> Aws {
+        if self.verbose {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(
+                    "cdk_toolkit=debug,aws_smithy_runtime=debug,aws_config=debug",
+                ))
+                .with_writer(std::io::stderr)
+                .try_init();
+        }
         let region = self
             .region
             .clone()

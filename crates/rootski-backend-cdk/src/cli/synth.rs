@@ -42,6 +42,25 @@ pub struct Args {
     /// bundles assets, unless the stack is excluded by `aws:cdk:bundling-stacks`.
     #[arg(long, env = "ROOTSKI__NO_BUNDLE", conflicts_with = "code_asset")]
     no_bundle: bool,
+    /// Set by commands that only read the stacks' environments (`bootstrap`): no
+    /// bundling, and no warning about the placeholder.
+    #[arg(skip)]
+    environments_only: bool,
+}
+
+impl Args {
+    /// The same synthesis without bundling, for commands that only read the stacks'
+    /// environments (`bootstrap`), as the CDK CLI skips bundling for them.
+    pub(crate) fn without_bundling(&self) -> Self {
+        Self {
+            output: self.output.clone(),
+            context: self.context.clone(),
+            app_dir: self.app_dir.clone(),
+            code_asset: None,
+            no_bundle: true,
+            environments_only: true,
+        }
+    }
 }
 
 /// What [`synthesize`] produced.
@@ -125,7 +144,7 @@ pub(crate) fn synthesize(
         ),
         _ => None,
     };
-    if args.no_bundle {
+    if args.no_bundle && !args.environments_only {
         eprintln!(
             "warning: --no-bundle: the function code is a placeholder bootstrap; do not deploy this assembly"
         );
