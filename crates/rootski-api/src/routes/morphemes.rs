@@ -218,7 +218,7 @@ impl MorphemesAsset {
     pub async fn get_or_build(&self, store: &dyn Store) -> Result<Arc<BuiltDocument>, ApiError> {
         self.built
             .get_or_try_init(|| async {
-                if let Some(json) = self.from_cache().await {
+                if let Some(json) = self.cached_index().await {
                     if let Some(file) = &self.file {
                         write_file(file, &json).await;
                     }
@@ -238,7 +238,7 @@ impl MorphemesAsset {
 
     /// The cached index, or `None` (no bucket, no object, an unusable object or a
     /// failing bucket — each logged).
-    async fn from_cache(&self) -> Option<Vec<u8>> {
+    async fn cached_index(&self) -> Option<Vec<u8>> {
         let cache = self.cache.as_ref()?;
         match cache.get(MORPHEMES_JSON_KEY).await {
             Ok(Some(body)) if is_json_object(&body) => {
