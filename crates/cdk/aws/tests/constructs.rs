@@ -201,3 +201,47 @@ fn deployment_id_changes_with_the_api_and_only_then() {
         "changes when a method is added"
     );
 }
+
+#[test]
+fn code_assets_are_directories_or_zip_files_as_in_cdk() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("bootstrap");
+    std::fs::write(&binary, b"\x7fELF not a package").unwrap();
+    let first = app(dir.path());
+    let made = Function::new(
+        &stack(&first),
+        "Fn",
+        FunctionProps::new(
+            Runtime::PROVIDED_AL2023,
+            "bootstrap",
+            Code::from_asset(&binary),
+        ),
+    );
+    let err = match made {
+        Err(err) => err.to_string(),
+        Ok(_) => first.synth().unwrap_err().to_string(),
+    };
+    assert!(
+        err.contains("Asset must be a .zip file or a directory") && err.contains("TestStack/Fn"),
+        "{err}"
+    );
+
+    let zip = dir.path().join("package.ZIP");
+    std::fs::write(&zip, b"PK\x05\x06").unwrap();
+    let second = app(dir.path());
+    Function::new(
+        &stack(&second),
+        "Fn",
+        FunctionProps::new(
+            Runtime::PROVIDED_AL2023,
+            "bootstrap",
+            Code::from_asset(&zip),
+        ),
+    )
+    .unwrap();
+    let t = template(&second);
+    let key = t["Resources"]["Fn9270CBC0"]["Properties"]["Code"]["S3Key"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(key.ends_with(".ZIP"), "{t}");
+}

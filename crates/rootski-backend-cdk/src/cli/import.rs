@@ -104,6 +104,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }));
     bar.finish();
     match result {
+        Ok(report) if report.items == 0 && !report.errors.is_empty() => {
+            print_skipped(&report.errors);
+            anyhow::bail!(
+                "no valid record in the input: {} bad record(s), nothing was imported (fix them and run again)",
+                report.errors.len()
+            )
+        }
         Ok(report) => {
             print_skipped(&report.errors);
             eprintln!(
@@ -326,6 +333,26 @@ mod tests {
         let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
         run(args(&argv)).unwrap();
         assert_eq!(count(&db), 2 + 37);
+    }
+
+    #[test]
+    fn an_input_without_one_valid_record_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.jsonl");
+        std::fs::write(&bad, "not json\n{\"sk\": \"no pk\"}\n").unwrap();
+        let db = dir.path().join("x.sqlite3");
+        let err = run(args(&[
+            "--db",
+            &db.display().to_string(),
+            &bad.display().to_string(),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("no valid record") && err.contains("2 bad record(s)"),
+            "{err}"
+        );
+        assert_eq!(count(&db), 0);
     }
 
     #[test]

@@ -95,6 +95,16 @@ impl Code {
                 ),
             ));
         }
+        // As AWS CDK's AssetCode: the package is a directory (zipped) or a `.zip`.
+        if !path.is_dir() && !is_zip_name(&path) {
+            return Err(Error::validation(
+                function.path(),
+                format!(
+                    "Asset must be a .zip file or a directory ({}); point the code at the directory holding `bootstrap`, or at a .zip of it",
+                    path.display()
+                ),
+            ));
+        }
         let asset = Construct::new(function, "Code")?;
         asset.set_construct_info("aws-cdk-lib.aws_s3_assets.Asset");
         // The children CDK's Asset has (staging, imported bucket), for the same tree.
@@ -118,6 +128,14 @@ impl Code {
             ..Default::default()
         })
     }
+}
+
+/// Whether `path` names a zip archive (by its extension, case-insensitively, as
+/// CDK's asset staging decides it).
+fn is_zip_name(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
 /// The construct path below the stack (CDK's asset display name).
