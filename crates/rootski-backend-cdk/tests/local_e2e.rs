@@ -346,3 +346,30 @@ fn no_process_runs_from(dir: &Path) -> bool {
             .unwrap_or(false)
     })
 }
+
+/// A busy port fails at once, before any building, synthesis or seeding.
+#[test]
+fn a_busy_port_fails_before_any_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_rootski"))
+        .args(["local", "--port", &port])
+        .arg("--db")
+        .arg(dir.path().join("rootski.sqlite3"))
+        .arg("--output")
+        .arg(dir.path().join("cdk.out"))
+        .current_dir(dir.path())
+        .env_remove("ROOTSKI__LOCAL_PORT")
+        .output()
+        .expect("run rootski local");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains(&port) && said.contains("--port"), "{said}");
+    assert!(
+        !dir.path().join("rootski.sqlite3").exists(),
+        "nothing seeded"
+    );
+    assert!(!dir.path().join("cdk.out").exists(), "nothing synthesized");
+    drop(taken);
+}

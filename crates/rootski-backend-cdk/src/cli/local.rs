@@ -63,6 +63,11 @@ pub struct Args {
 
 /// Runs `rootski local`.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    // The port first: a busy one fails now, not after minutes of building and seeding.
+    let address = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let listener = std::net::TcpListener::bind(address)
+        .with_context(|| format!("cannot listen on {address}; pick another port with --port"))?;
+    listener.set_nonblocking(true)?;
     let root = workspace_root()?;
     let asset_dir = bundle(&root, args.no_build)?;
     let output = absolute(&args.output)?;
@@ -72,7 +77,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve(&args, &output))
+    runtime.block_on(serve(&args, &output, listener))
 }
 
 /// Builds (or reuses) the bundle and returns the asset directory holding `bootstrap`.
@@ -138,7 +143,7 @@ fn synthesize(root: &Path, output: &Path, asset_dir: &Path) -> anyhow::Result<()
     Ok(())
 }
 
-async fn serve(args: &Args, output: &Path) -> anyhow::Result<()> {
+async fn serve(args: &Args, output: &Path, listener: std::net::TcpListener) -> anyhow::Result<()> {
     let mut overrides = function_overrides(args)?;
     // Each Lambda environment has its own /tmp; give the local ones a private one
     // too, so a morphemes.json cached by an earlier run is never served.
@@ -187,10 +192,7 @@ async fn serve(args: &Args, output: &Path) -> anyhow::Result<()> {
         ..LocalOptions::default()
     };
     let local = LocalStack::new(api, &options)?;
-    let address = SocketAddr::from(([127, 0, 0, 1], args.port));
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .with_context(|| format!("cannot listen on {address}; pick another port with --port"))?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
     let address = listener.local_addr()?;
     println!("\n✨  {STACK_ID} is running locally (Ctrl-C stops it)\n\nOutputs:");
     for (label, url) in local.urls(address) {

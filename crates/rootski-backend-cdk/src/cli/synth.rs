@@ -120,6 +120,10 @@ pub(crate) fn synthesize(
         .or_else(|| std::env::var_os(cdk::OUTDIR_ENV).map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("cdk.out"));
     let app_dir = match args.app_dir.clone() {
+        Some(d) if !d.is_dir() => bail!(
+            "the app directory {} (--app-dir) is not a directory: pass the rootski workspace (the folder with cdk.json), or leave --app-dir out inside it",
+            d.display()
+        ),
         Some(d) => Some(d),
         None => find_app_dir()?,
     };
@@ -261,5 +265,28 @@ mod tests {
         assert_eq!((k.as_str(), v.as_str()), ("rootski:region", "eu-west-1"));
         assert!(split_context_arg("novalue").is_err());
         assert!(split_context_arg("=x").is_err());
+    }
+
+    #[test]
+    fn a_missing_app_dir_is_named_not_mistaken_for_missing_context() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = Args {
+            output: Some(dir.path().join("cdk.out")),
+            context: Vec::new(),
+            app_dir: Some(dir.path().join("nonexistent")),
+            code_asset: None,
+            no_bundle: true,
+            environments_only: false,
+        };
+        let err = synthesize(&args, &Map::new())
+            .err()
+            .expect("an error")
+            .to_string();
+        assert!(
+            err.contains("nonexistent")
+                && err.contains("--app-dir")
+                && err.contains("not a directory"),
+            "{err}"
+        );
     }
 }
