@@ -48,8 +48,44 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", error_line(&err));
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its causes joined with `: `, leaving out a cause whose text the
+/// line already holds (many errors print their source in their own message, so
+/// `{:#}` would say "(os error 2): No such file or directory (os error 2)").
+fn error_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_line;
+
+    #[test]
+    fn causes_already_in_the_message_are_not_repeated() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let inner = anyhow::Error::new(io).context("cannot read x.json: entity not found");
+        let err = inner.context("import failed");
+        assert_eq!(
+            error_line(&err),
+            "import failed: cannot read x.json: entity not found"
+        );
+        let plain = anyhow::anyhow!("disk full").context("cannot write");
+        assert_eq!(error_line(&plain), "cannot write: disk full");
     }
 }

@@ -41,11 +41,12 @@ impl Jwks {
 
     /// Reads a JWKS document from a file.
     pub fn from_file(path: &Path) -> Result<Jwks, ConfigError> {
+        let origin = format!("{} (ROOTSKI__COGNITO_JWKS_PATH)", path.display());
         let text = std::fs::read_to_string(path).map_err(|err| ConfigError::Jwks {
-            origin: path.display().to_string(),
+            origin: origin.clone(),
             message: err.to_string(),
         })?;
-        Self::parse(&text, &path.display().to_string())
+        Self::parse(&text, &origin)
     }
 
     /// Downloads a JWKS document (HTTPS through rustls), with a 10 s timeout.
@@ -164,6 +165,17 @@ mod tests {
         ]}"#;
         let jwks = Jwks::from_json_str(json).unwrap();
         assert_eq!(jwks.kids().collect::<Vec<_>>(), vec!["a"]);
+    }
+
+    #[test]
+    fn file_errors_name_the_setting() {
+        for path in ["/nonexistent/jwks.json", "/"] {
+            let err = Jwks::from_file(Path::new(path)).unwrap_err().to_string();
+            assert!(
+                err.contains(path) && err.contains("ROOTSKI__COGNITO_JWKS_PATH"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
