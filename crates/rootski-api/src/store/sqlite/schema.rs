@@ -62,6 +62,22 @@ fn configure(conn: &Connection, options: &SqliteOptions) -> rusqlite::Result<()>
     Ok(())
 }
 
+/// What probably caused a failure to set up the file, as a suffix for the message:
+/// the fix depends on SQLite's error code, not one guess for all.
+fn open_hint(err: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode;
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => {
+            " (the file is not an SQLite database: choose another --db path)"
+        }
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+            " (the file or its directory is not writable by this user: fix the permissions or choose another --db path)"
+        }
+        Some(ErrorCode::DiskFull) => " (the disk is full: free space and try again)",
+        _ => "",
+    }
+}
+
 /// Opens the writer: creates the file and schema if absent and enables WAL.
 pub(super) fn open_writer(path: &Path, options: &SqliteOptions) -> Result<Connection, StoreError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
@@ -78,7 +94,7 @@ pub(super) fn open_writer(path: &Path, options: &SqliteOptions) -> Result<Connec
     let conn = Connection::open(path).map_err(|e| open_error(path, e))?;
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-        .map_err(|e| open_error(path, format!("{e} (is it an SQLite database?)")))?;
+        .map_err(|e| open_error(path, format!("{e}{}", open_hint(&e))))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(open_error(
             path,
@@ -99,4 +115,30 @@ pub(super) fn open_reader(path: &Path, options: &SqliteOptions) -> Result<Connec
     let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
     configure(&conn, options).map_err(|e| open_error(path, e))?;
     Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_errors_say_what_is_wrong_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.sqlite3");
+        std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
+        let err = open_writer(&junk, &SqliteOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not an SQLite database"), "{err}");
+        assert!(!err.contains("not writable"), "{err}");
+    }
+
+    #[test]
+    fn hints_follow_the_error_code() {
+        let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        assert!(open_hint(&failure(rusqlite::ffi::SQLITE_READONLY)).contains("not writable"));
+        assert!(open_hint(&failure(rusqlite::ffi::SQLITE_FULL)).contains("disk is full"));
+        assert!(open_hint(&failure(rusqlite::ffi::SQLITE_NOTADB)).contains("not an SQLite"));
+        assert_eq!(open_hint(&failure(rusqlite::ffi::SQLITE_BUSY)), "");
+    }
 }
