@@ -54,4 +54,11 @@ present=$(sed -n 's/^imported \([0-9]*\) item(s).*/\1/p' "$work/first.log")
 "$rootski" import --store dynamodb --endpoint-url "$ROOTSKI_TEST_DYNAMO_ENDPOINT" \
     --table rootski-present-check --resume "${files[@]}" 2>&1 | tee "$work/present.log"
 grep -q "($((37 - present)) written now, 0 already committed by an earlier run, $present already present" "$work/present.log"
+echo "-- rootski serve --store dynamodb on a missing table fails at start, naming it"
+if ROOTSKI__DYNAMO_ENDPOINT_URL="$ROOTSKI_TEST_DYNAMO_ENDPOINT" ROOTSKI__DYNAMO_TABLE_NAME=rootski-no-such-table \
+    timeout 60 "$rootski" serve --store dynamodb --port 0 >"$work/missing.log" 2>&1; then
+    echo "rootski serve started on a missing table" >&2; exit 1
+fi
+grep -q "DynamoDB table rootski-no-such-table does not exist" "$work/missing.log" \
+    || { cat "$work/missing.log" >&2; exit 1; }
 echo "-- DynamoDB check passed"

@@ -206,6 +206,12 @@ async fn open_store(settings: &Settings, seed: bool) -> anyhow::Result<Arc<dyn S
                     options.table_name
                 )
             })?;
+            rootski_api::store::dynamo::check_table(store.client(), store.table())
+                .await
+                .context(
+                    "the DynamoDB store is not usable (check ROOTSKI__DYNAMO_TABLE_NAME, \
+                     ROOTSKI__DYNAMO_ENDPOINT_URL or AWS_ENDPOINT_URL, AWS_REGION and credentials)",
+                )?;
             eprintln!("serving from DynamoDB table {}", store.table());
             Ok(Arc::new(store))
         }

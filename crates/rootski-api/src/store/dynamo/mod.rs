@@ -26,7 +26,7 @@ mod table;
 
 pub use client::{DynamoOptions, connect};
 pub use ops::{BATCH_GET_MAX, BATCH_WRITE_MAX};
-pub use table::{delete_table, ensure_table};
+pub use table::{check_table, delete_table, ensure_table};
 
 use super::codec::{self, ItemKind};
 use super::item::item_keys;

@@ -24,10 +24,27 @@ const UNPROCESSED_ROUNDS: u32 = 8;
 /// Maps an SDK error to the store error, with the whole cause chain (the HTTP
 /// layer logs it and answers 503).
 pub fn sdk_error<E: std::error::Error>(operation: &'static str, err: E) -> StoreError {
+    tracing::debug!(operation, error = %DisplayErrorContext(&err), "DynamoDB call failed");
     StoreError::Dynamo {
         operation,
-        reason: DisplayErrorContext(err).to_string(),
+        reason: error_chain(&err),
     }
+}
+
+/// The error and its sources on one line, each text once (the SDK's own context
+/// display ends with a debug dump, which belongs in the debug log only).
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        source = cause.source();
+    }
+    line
 }
 
 /// Backoff before retry round `round` (1-based): 25 ms doubling, capped at 1.6 s.

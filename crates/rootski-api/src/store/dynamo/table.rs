@@ -83,6 +83,18 @@ pub async fn delete_table(client: &Client, table: &str) -> Result<(), StoreError
         .map_err(|e| sdk_error("DeleteTable", e))
 }
 
+/// Checks at start-up that the table exists and can be described: an unreachable
+/// endpoint, refused credentials or a missing table fail here with the fix instead
+/// of turning every request into a 503.
+pub async fn check_table(client: &Client, table: &str) -> Result<(), StoreError> {
+    match describe_status(client, table).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Unavailable(format!(
+            "DynamoDB table {table} does not exist: create it (rootski import --create-table, or deploy Rootski-Dynamo-Stack) or name another with ROOTSKI__DYNAMO_TABLE_NAME"
+        ))),
+    }
+}
+
 async fn describe_status(client: &Client, table: &str) -> Result<Option<TableStatus>, StoreError> {
     match client.describe_table().table_name(table).send().await {
         Ok(out) => Ok(Some(
