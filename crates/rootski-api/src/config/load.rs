@@ -139,10 +139,12 @@ pub(super) fn from_lookup(
     if let Some(v) = sources.get("log_level", parse::log_level)? {
         settings.log_level = v;
     }
-    if let Some(v) = sources.get("host", parse::text)? {
+    // An empty host or port is a mistake, not a request for the default (which
+    // would then be served silently): those two fail.
+    if let Some(v) = sources.get_set("host", parse::text)? {
         settings.host = v;
     }
-    if let Some(v) = sources.get("port", parse::port)? {
+    if let Some(v) = sources.get_set("port", parse::port)? {
         settings.port = v;
     }
     if let Some(v) = sources.get("store", parse::store_kind)? {
@@ -173,6 +175,24 @@ impl Sources<'_> {
         key: &str,
         parser: fn(&Raw) -> Result<T, String>,
     ) -> Result<Option<T>, ConfigError> {
+        self.read(key, parser, true)
+    }
+
+    /// Like [`Sources::get`], but a value that is present and empty is an error.
+    fn get_set<T>(
+        &self,
+        key: &str,
+        parser: fn(&Raw) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
+        self.read(key, parser, false)
+    }
+
+    fn read<T>(
+        &self,
+        key: &str,
+        parser: fn(&Raw) -> Result<T, String>,
+        blank_is_unset: bool,
+    ) -> Result<Option<T>, ConfigError> {
         let env_name = format!("{ENV_PREFIX}{}", key.to_ascii_uppercase());
         let (raw, source) = if let Some(value) = (self.lookup)(&env_name) {
             (Raw::Text(value), ConfigSource::Env(env_name))
@@ -188,8 +208,18 @@ impl Sources<'_> {
         } else {
             return Ok(None);
         };
-        if raw.is_blank() {
+        if raw.is_blank() && blank_is_unset {
             return Ok(None);
+        }
+        if raw.is_blank() {
+            return Err(ConfigError::Invalid {
+                source_name: source.to_string(),
+                value: raw.to_string(),
+                expected: format!(
+                    "{} (it is set but empty: give a value or unset it for the default)",
+                    parser(&raw).err().unwrap_or_else(|| "a value".to_owned())
+                ),
+            });
         }
         parser(&raw)
             .map(Some)
@@ -322,6 +352,12 @@ mod tests {
         let message = err.to_string();
         assert!(message.contains("ROOTSKI__PORT"), "{message}");
         assert!(message.contains("eighty"), "{message}");
+        let err = Settings::from_lookup(lookup(&[("ROOTSKI__PORT", "")])).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("ROOTSKI__PORT") && message.contains("set but empty"),
+            "{message}"
+        );
         let err =
             Settings::from_lookup(lookup(&[("ROOTSKI__ENVIRONMENT", "staging")])).unwrap_err();
         assert!(err.to_string().contains("ROOTSKI__ENVIRONMENT"));
