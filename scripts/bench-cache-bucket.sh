@@ -20,7 +20,6 @@ WORK="$(mktemp -d)"
 MORPHEMES="${BENCH_MORPHEMES:-$ROOT/data/morphemes.jsonl.zst}"
 [ -x "$ROOT/.tools/venv/bin/moto_server" ] || "$ROOT/scripts/install-tools"
 . "$ROOT/scripts/lib/moto.sh"
-. "$ROOT/scripts/lib/proc.sh"
 
 # BENCH_PROFILE=debug reuses the test build (the time is moto's and the wire's).
 PROFILE="${BENCH_PROFILE:-release}"

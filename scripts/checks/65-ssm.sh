@@ -19,17 +19,10 @@ export PATH="$ROOT/.tools/venv/bin:$PATH"
 
 . "$ROOT/scripts/lib/moto.sh"
 work=$(mktemp -d)
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-            kill -9 "$pid" 2>/dev/null || true
-        fi
+        stop_pid "$pid"
     done
     stop_moto
     rm -rf "$work"

@@ -10,11 +10,13 @@
 #
 # Callers: `start_moto "$work" || exit 1`, and `stop_moto` in their EXIT trap.
 
+. "$ROOT/scripts/lib/proc.sh"
+
 start_moto() {
     local work=$1
     local bin="$ROOT/.tools/venv/bin/moto_server_patched"
     [ -x "$bin" ] || { echo "moto_server not found: run scripts/install-tools" >&2; return 1; }
-    MOTO_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    MOTO_PORT=$(free_port)
     MOTO_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
     MOTO_LOG="$work/moto.log"
     "$bin" -H 127.0.0.1 -p "$MOTO_PORT" >"$MOTO_LOG" 2>&1 &
@@ -33,12 +35,6 @@ start_moto() {
 }
 
 stop_moto() {
-    [ -n "${MOTO_PID:-}" ] || return 0
-    if kill -0 "$MOTO_PID" 2>/dev/null; then
-        kill "$MOTO_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$MOTO_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$MOTO_PID" 2>/dev/null || true
-    fi
-    wait "$MOTO_PID" 2>/dev/null || true
+    stop_pid "${MOTO_PID:-}"
     MOTO_PID=
 }
