@@ -42,12 +42,13 @@ impl LocalStack {
             .expect("start rootski local");
         let stdout = child.stdout.take().expect("stdout");
         let (lines, received) = mpsc::channel();
+        // Drain stdout until rootski local exits, also after `start` has stopped
+        // listening: closing the pipe early would make its next line fail (EPIPE)
+        // and kill it mid-test.
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 println!("rootski local: {line}");
-                if lines.send(line).is_err() {
-                    break;
-                }
+                let _ = lines.send(line);
             }
         });
         // Bundling may be a full release build the first time.

@@ -194,14 +194,26 @@ async fn serve(args: &Args, output: &Path, listener: std::net::TcpListener) -> a
     let local = LocalStack::new(api, &options)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let address = listener.local_addr()?;
-    println!("\n✨  {STACK_ID} is running locally (Ctrl-C stops it)\n\nOutputs:");
-    for (label, url) in local.urls(address) {
-        println!("{label} = {url}");
-    }
-    println!();
+    print_outputs(&local.urls(address));
     local.serve(listener, shutdown_signal()).await?;
     eprintln!("stopped");
     Ok(())
+}
+
+/// The stack's URLs on stdout. A closed stdout (`rootski local | head -3`) must not
+/// stop the server, so write errors are ignored instead of panicking as `println!`.
+fn print_outputs(urls: &[(String, String)]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "\n✨  {STACK_ID} is running locally (Ctrl-C stops it)\n\nOutputs:"
+    );
+    for (label, url) in urls {
+        let _ = writeln!(out, "{label} = {url}");
+    }
+    let _ = writeln!(out);
+    let _ = out.flush();
 }
 
 /// `ROOTSKI__*` of this process (but the runner's own `ROOTSKI__LOCAL_*`), SSM off
