@@ -499,3 +499,47 @@ async fn concurrent_submissions_are_all_stored() {
         Err(_) => panic!("server still shared"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_json_bodies_are_read_as_json_as_in_fastapi() {
+    let server = TestServer::start().await;
+    let body = r#"{"word_id": 2, "breakdown_items": [{"morpheme": "дом", "position": 0, "morpheme_id": null}]}"#;
+    let not_a_dict = json!({"detail": [{"loc": ["body"], "msg": "value is not a valid dict", "type": "type_error.dict"}]});
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=xyz",
+    ] {
+        let response = server
+            .client
+            .post(server.url("/breakdown"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 422, "{content_type}");
+        let detail: Value = response.json().await.unwrap();
+        assert_eq!(detail, not_a_dict, "{content_type}");
+    }
+    assert!(
+        server
+            .store
+            .get_user_breakdown(ANONYMOUS_EMAIL, 2)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // No Content-Type, or application/json: read as JSON (FastAPI does the same).
+    let response = server
+        .client
+        .post(server.url("/breakdown"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let (status, _) = server.post_raw("/breakdown", body, None).await;
+    assert_eq!(status, 200);
+    server.stop().await;
+}

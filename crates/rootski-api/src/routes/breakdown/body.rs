@@ -6,7 +6,8 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
 use serde_json::Value;
 
 use crate::domain::MorphemeId;
@@ -51,6 +52,7 @@ impl<S: Send + Sync> FromRequest<S> for SubmissionBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let declared_json = is_json_content_type(request.headers().get(CONTENT_TYPE));
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
@@ -60,9 +62,40 @@ impl<S: Send + Sync> FromRequest<S> for SubmissionBody {
                     body_unreadable(&rejection)
                 }
             })?;
+        if !declared_json && !bytes.is_empty() {
+            // FastAPI parses a body as JSON only when its Content-Type says JSON (or
+            // is absent); any other body reaches pydantic as bytes, which is not an
+            // object.
+            return Err(ApiError::Validation(vec![FieldError::custom(
+                &[Value::from("body")],
+                "value is not a valid dict",
+                "type_error.dict",
+            )]));
+        }
         parse(&bytes)
             .map(SubmissionBody)
             .map_err(ApiError::Validation)
+    }
+}
+
+/// Whether a request's Content-Type lets FastAPI read its body as JSON: absent,
+/// `application/json`, or `application/<anything>+json` (parameters ignored).
+fn is_json_content_type(value: Option<&HeaderValue>) -> bool {
+    let Some(value) = value else {
+        return true;
+    };
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let mime = text
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match mime.split_once('/') {
+        Some(("application", subtype)) => subtype == "json" || subtype.ends_with("+json"),
+        _ => false,
     }
 }
 
@@ -196,6 +229,28 @@ fn byte_offset(bytes: &[u8], line: usize, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_content_types_as_fastapi_reads_them() {
+        let header = |v: &'static str| Some(HeaderValue::from_static(v));
+        assert!(is_json_content_type(None));
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/merge-patch+json",
+        ] {
+            assert!(is_json_content_type(header(json).as_ref()), "{json}");
+        }
+        for other in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "text/json",
+            "",
+        ] {
+            assert!(!is_json_content_type(header(other).as_ref()), "{other}");
+        }
+    }
     use serde_json::json;
 
     fn errors(body: &str) -> Value {
