@@ -42,6 +42,9 @@ fn two_bundles_of_the_same_tree_are_identical() {
     assert!(second.asset_dir.join("bootstrap").is_file());
     println!("bundle zip: {}", first.zip.display());
     println!("bundle zip sha256: {}", first.zip_sha256);
+    // Equal from any checkout path (compare the figures of two clones).
+    println!("bundle binary sha256: {}", first.binary_sha256);
+    println!("bundle built in: {}", root.display());
     println!(
         "bundle zip size: {} bytes ({:.1} MiB)",
         first.zip_bytes,

@@ -1,14 +1,21 @@
 //! Running the release build of the Lambda binary.
 //!
-//! Only the installed toolchain is used (no `rustup target add`): the host target
-//! `x86_64-unknown-linux-gnu` natively, or through `cargo zigbuild` with a glibc
-//! suffix (`x86_64-unknown-linux-gnu.2.34`) when `cargo-zigbuild` and `zig` are on
-//! PATH, which links against that glibc whatever the host has. Paths of the
-//! workspace and of cargo's registry are remapped so the binary, and so the asset
-//! hash, does not depend on where the tree is checked out.
+//! Only the installed toolchain is used (no `rustup target add`). The native builder
+//! is a plain `cargo build --release -p rootski-lambda --bin bootstrap` in the
+//! workspace's own target directory, with no `--target` (the host is the Lambda's
+//! `x86_64-unknown-linux-gnu`) and no flags of its own: it shares every artifact of
+//! `cargo build --release` and of `cargo run --release --bin rootski`, so bundling
+//! after them compiles only the crates whose features differ. Paths are remapped for
+//! every build of the workspace by `.cargo/config.toml` (`tools/build/rustc-wrapper`),
+//! which keeps the binary, and so the asset hash, independent of the checkout path.
+//!
+//! The zigbuild builder (`cargo zigbuild --target x86_64-unknown-linux-gnu.2.34`)
+//! links against that glibc whatever the host has; a `--target` build keeps its own
+//! artifacts (`target/x86_64-unknown-linux-gnu/`), so it pays a second compile of the
+//! dependency graph. The binary's path comes from cargo's JSON messages either way.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -29,16 +36,23 @@ pub enum UsedBuilder {
 }
 
 /// Chooses the builder: zigbuild when asked, or in auto mode when both tools exist.
+/// A host that is not the Lambda's triple needs zigbuild.
 pub fn choose(builder: Builder) -> Result<UsedBuilder, BundleError> {
     let zig_available = on_path("cargo-zigbuild") && on_path("zig");
+    let host_is_lambda = cfg!(all(
+        target_arch = "x86_64",
+        target_os = "linux",
+        target_env = "gnu"
+    ));
     match builder {
-        Builder::Native => Ok(UsedBuilder::Native),
+        Builder::Native if host_is_lambda => Ok(UsedBuilder::Native),
         Builder::Auto if zig_available => Ok(UsedBuilder::Zigbuild),
-        Builder::Auto => Ok(UsedBuilder::Native),
+        Builder::Auto if host_is_lambda => Ok(UsedBuilder::Native),
         Builder::Zigbuild if zig_available => Ok(UsedBuilder::Zigbuild),
-        Builder::Zigbuild => Err(BundleError::Tool {
+        Builder::Native | Builder::Auto | Builder::Zigbuild => Err(BundleError::Tool {
             tool: "cargo-zigbuild",
-            hint: "install it with `pip install cargo-zigbuild ziglang` (both must be on PATH)",
+            hint: "install it with `pip install cargo-zigbuild ziglang` (both must be on PATH); \
+                   without it only an x86_64-unknown-linux-gnu host can build the bootstrap",
             source: std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 "cargo-zigbuild or zig not found on PATH",
@@ -56,63 +70,46 @@ fn on_path(tool: &str) -> bool {
 /// The cargo command line for `used`.
 pub fn command(options: &BundleOptions, used: UsedBuilder) -> Command {
     let mut command = Command::new(&options.cargo);
-    let target = match used {
-        UsedBuilder::Native => {
-            command.arg("build");
-            TARGET.to_owned()
-        }
-        UsedBuilder::Zigbuild => {
-            command.arg("zigbuild");
-            format!("{TARGET}.{}", options.max_glibc)
-        }
+    match used {
+        UsedBuilder::Native => command.arg("build"),
+        UsedBuilder::Zigbuild => command.arg("zigbuild"),
     };
-    command
-        .args([
-            "--release",
-            "--package",
-            &options.package,
-            "--bin",
-            &options.binary,
-            "--target",
-            &target,
-        ])
-        .arg("--target-dir")
-        .arg(&options.target_dir)
-        .current_dir(&options.workspace_root)
-        // Our --target-dir wins over an inherited CARGO_TARGET_DIR anyway; dropping it
-        // keeps the build's fingerprint independent of the caller's.
-        .env_remove("CARGO_TARGET_DIR")
-        .env("CARGO_TERM_COLOR", "never")
-        .env(
-            "CARGO_ENCODED_RUSTFLAGS",
-            remap_flags(&options.workspace_root),
-        );
-    command
-}
-
-/// `--remap-path-prefix` for the workspace and cargo home, `\x1f`-separated as
-/// `CARGO_ENCODED_RUSTFLAGS` wants.
-fn remap_flags(workspace: &Path) -> String {
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    let mut flags = vec![format!(
-        "--remap-path-prefix={}=/build",
-        workspace.display()
-    )];
-    if let Some(home) = cargo_home {
-        flags.push(format!("--remap-path-prefix={}=/cargo", home.display()));
+    command.args(["--release", "--package", &options.package]);
+    for package in &options.shares_features_with {
+        command.args(["--package", package]);
     }
-    flags.join("\x1f")
+    command.args([
+        "--bin",
+        &options.binary,
+        "--message-format=json-render-diagnostics",
+    ]);
+    if used == UsedBuilder::Zigbuild {
+        command
+            .arg("--target")
+            .arg(format!("{TARGET}.{}", options.max_glibc));
+    }
+    command
+        .current_dir(&options.workspace_root)
+        .env("CARGO_TERM_COLOR", "never");
+    command
 }
 
-/// Path of the built binary.
-pub fn output_path(options: &BundleOptions) -> PathBuf {
-    options
-        .target_dir
-        .join(TARGET)
-        .join("release")
-        .join(&options.binary)
+/// The executable of `binary` named in cargo's JSON message `line`, if it is one.
+fn artifact_executable(line: &str, binary: &str) -> Option<PathBuf> {
+    let message: serde_json::Value = serde_json::from_str(line).ok()?;
+    if message.get("reason")?.as_str()? != "compiler-artifact" {
+        return None;
+    }
+    let target = message.get("target")?;
+    let is_bin = target
+        .get("kind")?
+        .as_array()?
+        .iter()
+        .any(|kind| kind.as_str() == Some("bin"));
+    if !is_bin || target.get("name")?.as_str()? != binary {
+        return None;
+    }
+    message.get("executable")?.as_str().map(PathBuf::from)
 }
 
 /// Runs the build, showing cargo's current step on a spinner (or its lines when
@@ -131,7 +128,7 @@ pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Bund
         bar
     });
     let mut child = command
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|source| BundleError::Tool {
@@ -139,6 +136,18 @@ pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Bund
             hint: "cargo must be on PATH",
             source,
         })?;
+    // stdout carries cargo's JSON messages (read on a thread so neither pipe fills up);
+    // stderr its progress and rendered diagnostics.
+    let binary = options.binary.clone();
+    let messages = child.stdout.take().map(|stdout| {
+        std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|line| artifact_executable(&line, &binary))
+                .last()
+        })
+    });
     let mut log = Vec::new();
     if let Some(stderr) = child.stderr.take() {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -154,23 +163,28 @@ pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Bund
         hint: "cargo must be on PATH",
         source,
     })?;
+    let executable = messages.and_then(|reader| reader.join().ok().flatten());
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
+    let tail = || {
+        let start = log.len().saturating_sub(40);
+        log[start..].join("\n")
+    };
     if !status.success() {
-        let tail: Vec<&str> = log
-            .iter()
-            .rev()
-            .take(40)
-            .rev()
-            .map(String::as_str)
-            .collect();
         return Err(BundleError::Build {
             command: shown,
-            output: tail.join("\n"),
+            output: tail(),
         });
     }
-    Ok(output_path(options))
+    executable.ok_or_else(|| BundleError::Build {
+        command: shown,
+        output: format!(
+            "{}\ncargo succeeded but reported no executable named {}",
+            tail(),
+            options.binary
+        ),
+    })
 }
 
 fn label(used: UsedBuilder) -> &'static str {
@@ -183,65 +197,65 @@ fn label(used: UsedBuilder) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn options() -> BundleOptions {
         BundleOptions::for_workspace(Path::new("/src/rootski"))
     }
 
-    #[test]
-    fn native_command_line() {
-        let command = command(&options(), UsedBuilder::Native);
-        let args: Vec<String> = command
+    fn args(command: &Command) -> Vec<String> {
+        command
             .get_args()
             .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn native_command_line_shares_the_host_release_build() {
+        let command = command(&options(), UsedBuilder::Native);
         assert_eq!(
-            args,
+            args(&command),
             [
                 "build",
                 "--release",
                 "--package",
                 "rootski-lambda",
+                "--package",
+                "rootski-backend-cdk",
                 "--bin",
                 "bootstrap",
-                "--target",
-                "x86_64-unknown-linux-gnu",
-                "--target-dir",
-                "/src/rootski/target/lambda-bundle"
+                "--message-format=json-render-diagnostics"
             ]
         );
+        // No flags or target dir of its own: the same artifacts as `cargo build --release`.
+        let envs: Vec<_> = command.get_envs().map(|(k, _)| k.to_owned()).collect();
+        assert_eq!(envs, ["CARGO_TERM_COLOR"]);
+        assert_eq!(command.get_current_dir(), Some(Path::new("/src/rootski")));
     }
 
     #[test]
     fn zigbuild_pins_the_glibc() {
-        let command = command(&options(), UsedBuilder::Zigbuild);
-        let args: Vec<String> = command
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        let args = args(&command(&options(), UsedBuilder::Zigbuild));
         assert_eq!(args[0], "zigbuild");
-        assert!(
-            args.contains(&"x86_64-unknown-linux-gnu.2.34".to_owned()),
-            "{args:?}"
-        );
-    }
-
-    #[test]
-    fn paths_are_remapped() {
-        let flags = remap_flags(Path::new("/src/rootski"));
-        assert!(
-            flags.starts_with("--remap-path-prefix=/src/rootski=/build"),
-            "{flags}"
-        );
-    }
-
-    #[test]
-    fn binary_location() {
         assert_eq!(
-            output_path(&options()),
-            Path::new(
-                "/src/rootski/target/lambda-bundle/x86_64-unknown-linux-gnu/release/bootstrap"
-            )
+            args[args.len() - 2..],
+            ["--target", "x86_64-unknown-linux-gnu.2.34"]
         );
+    }
+
+    #[test]
+    fn the_executable_comes_from_cargos_artifact_message() {
+        let bin = r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"bootstrap"},"executable":"/t/release/bootstrap"}"#;
+        assert_eq!(
+            artifact_executable(bin, "bootstrap"),
+            Some(PathBuf::from("/t/release/bootstrap"))
+        );
+        let lib = r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"bootstrap"},"executable":null}"#;
+        assert_eq!(artifact_executable(lib, "bootstrap"), None);
+        let other = r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"rootski"},"executable":"/t/rootski"}"#;
+        assert_eq!(artifact_executable(other, "bootstrap"), None);
+        let finished = r#"{"reason":"build-finished","success":true}"#;
+        assert_eq!(artifact_executable(finished, "bootstrap"), None);
+        assert_eq!(artifact_executable("not json", "bootstrap"), None);
     }
 }

@@ -4,7 +4,8 @@
 //! The seed's `make_fast_api_function` bundled Python inside a Docker build image so
 //! native code matched the Lambda OS. A Rust binary only has to match the runtime's
 //! glibc, so [`bundle_bootstrap`]:
-//! 1. builds `cargo build --release -p rootski-lambda` into its own target dir
+//! 1. builds `cargo build --release -p rootski-lambda --bin bootstrap` in the
+//!    workspace's target directory, sharing the host release build's artifacts
 //!    ([`cargo`]: `cargo zigbuild` pinned to glibc 2.34 when installed, else native);
 //! 2. reads the binary's glibc needs with `objdump -T` ([`glibc`]) and fails if any
 //!    symbol is newer than the runtime's 2.34;
@@ -43,8 +44,10 @@ pub struct BundleOptions {
     pub package: String,
     /// Binary name (Lambda custom runtimes run `bootstrap`).
     pub binary: String,
-    /// Cargo target dir of bundle builds (kept apart from development builds).
-    pub target_dir: PathBuf,
+    /// Packages selected with it (`-p`) so cargo resolves the same features as when
+    /// they are built: the CLI, which depends on the function's crate, so the bundle
+    /// reuses the artifacts of `cargo build --release --bin rootski`.
+    pub shares_features_with: Vec<String>,
     /// Where the asset directory and zip are staged.
     pub out_dir: PathBuf,
     /// Highest glibc symbol version allowed.
@@ -58,16 +61,18 @@ pub struct BundleOptions {
 }
 
 impl BundleOptions {
-    /// Defaults for `rootski-lambda` in `workspace_root`: target dir
-    /// `target/lambda-bundle`, output `target/lambda-bundle/out`, glibc 2.34.
+    /// Defaults for `rootski-lambda` in `workspace_root`: output
+    /// `target/lambda-bundle/out`, glibc 2.34.
     pub fn for_workspace(workspace_root: &Path) -> Self {
-        let target_dir = workspace_root.join("target").join("lambda-bundle");
         Self {
             workspace_root: workspace_root.to_path_buf(),
             package: "rootski-lambda".into(),
             binary: "bootstrap".into(),
-            out_dir: target_dir.join("out"),
-            target_dir,
+            shares_features_with: vec!["rootski-backend-cdk".into()],
+            out_dir: workspace_root
+                .join("target")
+                .join("lambda-bundle")
+                .join("out"),
             max_glibc: GlibcVersion::AL2023,
             builder: Builder::Auto,
             progress: false,
