@@ -9,7 +9,8 @@ export PATH="$ROOT/.tools/venv/bin:$ROOT/.tools/node/node_modules/.bin:$PATH"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-cargo run --quiet --locked -p cdk-example -- "$OUT/cdk.out"
+. "$ROOT/scripts/lib/cargo.sh"
+"$(ws_debug_dir)/cdk-example" "$OUT/cdk.out"
 cfn-lint "$OUT/cdk.out/ExampleStack.template.json"
 
 export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true

@@ -10,8 +10,8 @@ export PATH="$ROOT/.tools/venv/bin:$ROOT/.tools/node/node_modules/.bin:$PATH"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-cargo build --quiet --locked -p cdk-stacks
-BIN=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug
+. "$ROOT/scripts/lib/cargo.sh"
+BIN=$(ws_debug_dir)
 "$BIN/two-stacks" "$OUT/two/cdk.out"
 "$BIN/nested" "$OUT/nested/cdk.out"
 cfn-lint "$OUT"/two/cdk.out/*.template.json "$OUT"/nested/cdk.out/*.template.json

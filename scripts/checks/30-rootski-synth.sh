@@ -13,8 +13,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "-- rootski synth"
-cargo build --quiet --locked --bin rootski
-rootski=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/rootski
+. "$ROOT/scripts/lib/cargo.sh"
+rootski=$(ws_debug_dir)/rootski
 if [ -x /usr/bin/time ]; then
     # A figure, not an assertion: synthesis time and peak memory (debug build, no bundling).
     /usr/bin/time -o "$work/time.txt" -f "rootski synth --no-bundle: %e s wall, %M KB peak RSS" \

@@ -13,8 +13,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "-- rootski synth (table stack)"
-cargo build --quiet --locked --bin rootski
-rootski=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/rootski
+. "$ROOT/scripts/lib/cargo.sh"
+rootski=$(ws_debug_dir)/rootski
 "$rootski" synth --output "$work/cdk.out"
 template="$work/cdk.out/Rootski-Dynamo-Stack.template.json"
 test -s "$template"

@@ -10,7 +10,7 @@ cd "$ROOT"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! cargo test --quiet --locked -p rootski-backend-cdk --test bundling_reproducible \
+if ! cargo test --quiet --workspace --locked --test bundling_reproducible \
     -- --ignored --nocapture >"$log" 2>&1; then
     tail -80 "$log"
     echo "bundle check failed"

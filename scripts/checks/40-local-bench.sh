@@ -6,6 +6,7 @@
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$ROOT"
+. "$ROOT/scripts/lib/cargo.sh"
 
 work=$(mktemp -d)
 pid=
@@ -25,9 +26,9 @@ profile=${BENCH_PROFILE:-debug}
 if [ "$profile" = release ]; then
     cargo build --quiet --locked --release --bin rootski
 else
-    cargo build --quiet --locked --bin rootski
+    ws_debug_dir >/dev/null
 fi
-target=${CARGO_TARGET_DIR:-$ROOT/target}
+target=$(dirname "$(ws_debug_dir)")
 echo "gateway: $profile build of rootski"
 (cd "$work" && exec "$target/$profile/rootski" local --port 0 --db "$work/rootski.sqlite3" \
     --output "$work/cdk.out" >"$work/stdout" 2>"$work/stderr") &

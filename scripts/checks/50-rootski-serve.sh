@@ -7,8 +7,8 @@ set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
 
-cargo build --locked --quiet -p rootski-backend-cdk --bin rootski
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/rootski"
+. "$ROOT/scripts/lib/cargo.sh"
+BIN="$(ws_debug_dir)/rootski"
 
 WORK="$(mktemp -d)"
 SERVER_PID=""

@@ -8,8 +8,8 @@ set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
 
-cargo build --locked --quiet -p rootski-backend-cdk --bin rootski
-BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/rootski"
+. "$ROOT/scripts/lib/cargo.sh"
+BIN="$(ws_debug_dir)/rootski"
 CORPUS=crates/rootski-api/tests/fixtures/item_shapes/items.scan.json
 
 . "$ROOT/scripts/lib/proc.sh"

@@ -12,6 +12,7 @@ cd "$ROOT"
 export PATH="$ROOT/.tools/venv/bin:$PATH"
 
 . "$ROOT/scripts/lib/moto.sh"
+. "$ROOT/scripts/lib/cargo.sh"
 work=$(mktemp -d)
 cleanup() {
     stop_moto
@@ -26,16 +27,13 @@ export AWS_EC2_METADATA_DISABLED=true
 
 export ROOTSKI_TEST_S3_ENDPOINT="$MOTO_ENDPOINT"
 echo "-- store conformance and fault tests on DynamoDB, the cache bucket on S3"
-cargo test --locked -p rootski-api --features dynamodb,cache-bucket \
-    --test store_conformance --test dynamo_faults --test cache_bucket_moto -- --ignored
+ws_test --test store_conformance --test dynamo_faults --test cache_bucket_moto -- --ignored
 
 echo "-- HTTP integration tests with ROOTSKI__STORE=dynamodb"
-ROOTSKI__STORE=dynamodb cargo test --locked -p rootski-api --features dynamodb,cache-bucket \
-    --test http_routes --test http_breakdown --test http_auth --test http_morphemes --test http_item_shapes
+ROOTSKI__STORE=dynamodb ws_test --test http_routes --test http_breakdown --test http_auth --test http_morphemes --test http_item_shapes
 
 echo "-- rootski import --store dynamodb (then --resume)"
-cargo build --quiet --locked --bin rootski
-rootski=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/rootski
+rootski=$(ws_debug_dir)/rootski
 fixtures=crates/rootski-api/tests/fixtures/store
 dataset=(dataset/words.jsonl dataset/breakdowns.jsonl dataset/morphemes.jsonl)
 files=()

@@ -18,6 +18,7 @@ cd "$ROOT"
 export PATH="$ROOT/.tools/venv/bin:$PATH"
 
 . "$ROOT/scripts/lib/moto.sh"
+. "$ROOT/scripts/lib/cargo.sh"
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -40,14 +41,12 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_SSM || tru
 for var in $(env | sed -n 's/^\(ROOTSKI__[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$var"; done
 
 echo "-- ssm_moto tests (feature ssm)"
-cargo test --locked -p rootski-api --features ssm --test ssm_moto -- --include-ignored
+ws_test --test ssm_moto -- --include-ignored
 
 echo "-- rootski serve with ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true"
-cargo build --quiet --locked -p rootski-backend-cdk --bin rootski
-cargo build --quiet --locked -p rootski-lambda --bin bootstrap
-target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-rootski="$target/debug/rootski"
-bootstrap="$target/debug/bootstrap"
+debug=$(ws_debug_dir)
+rootski="$debug/rootski"
+bootstrap="$debug/bootstrap"
 fixtures="$ROOT/crates/rootski-api/tests/fixtures/http"
 
 python3 - "$endpoint" <<'PY'

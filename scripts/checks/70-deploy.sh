@@ -13,6 +13,7 @@ ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$ROOT"
 
 . "$ROOT/scripts/lib/moto.sh"
+. "$ROOT/scripts/lib/cargo.sh"
 WORK="$(mktemp -d)"
 cleanup() {
     stop_moto
@@ -29,14 +30,14 @@ export AWS_CONFIG_FILE="$WORK/no-aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/
 unset AWS_PROFILE
 
 echo "== deploy tests against moto_server on $AWS_ENDPOINT_URL"
-cargo test --locked -p cdk-toolkit --features deploy --test deploy_moto -- --nocapture \
+ws_test --test deploy_moto -- --nocapture \
     || { echo "FAIL: cdk-toolkit deploy tests" >&2; tail -n 50 "$MOTO_LOG" >&2; exit 1; }
 # The role tests read moto's whole-state dump, which the state the flow tests leave
 # behind can break (moto answers 500): they get a fresh server.
 stop_moto
 start_moto "$WORK" || exit 1
 export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
-cargo test --locked -p cdk-toolkit --features deploy --test deploy_roles_moto -- --nocapture \
+ws_test --test deploy_roles_moto -- --nocapture \
     || { echo "FAIL: cdk-toolkit role tests" >&2; tail -n 50 "$MOTO_LOG" >&2; exit 1; }
 # The whole Rootski-Lambda-REST-API-Stack, as a user deploys it: the stacks' account
 # (cdk.json) is moto's default account, the real bundled `bootstrap` (reused from
@@ -44,6 +45,6 @@ cargo test --locked -p cdk-toolkit --features deploy --test deploy_roles_moto --
 stop_moto
 MOTO_ACCOUNT_ID=091910621680 start_moto "$WORK" || exit 1
 export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
-cargo test --locked -p rootski-backend-cdk --test deploy_cli -- --nocapture \
+ws_test --test deploy_cli -- --nocapture \
     || { echo "FAIL: rootski deploy CLI tests" >&2; tail -n 50 "$MOTO_LOG" >&2; exit 1; }
 echo "OK: deploy, diff, destroy and bootstrap against moto_server"
