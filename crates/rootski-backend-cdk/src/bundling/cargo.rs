@@ -91,7 +91,39 @@ pub fn command(options: &BundleOptions, used: UsedBuilder) -> Command {
     command
         .current_dir(&options.workspace_root)
         .env("CARGO_TERM_COLOR", "never");
+    let inherited = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    for name in set_by_cargo(inherited) {
+        command.env_remove(name);
+    }
     command
+}
+
+/// The variables among `names` that cargo sets for the crate it builds, runs or tests
+/// (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, `OUT_DIR`, `CARGO_CFG_*`, ...). Under
+/// `cargo run --bin rootski` or `cargo test` they are in our environment; passed on
+/// to the bundle's cargo they would look like changed inputs to build scripts that
+/// watch them (ring's and cc's `rerun-if-env-changed`), so the bundle would rebuild
+/// ring, rustls and everything above them, and the next plain `cargo build` again.
+pub fn set_by_cargo(names: impl Iterator<Item = String>) -> Vec<String> {
+    const NAMES: &[&str] = &[
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    const PREFIXES: &[&str] = &["CARGO_PKG_", "CARGO_CFG_", "CARGO_FEATURE_", "CARGO_BIN_EXE_"];
+    let mut out: Vec<String> = names
+        .filter(|name| {
+            NAMES.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The executable of `binary` named in cargo's JSON message `line`, if it is one.
@@ -187,7 +219,7 @@ pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Bund
     })
 }
 
-fn label(used: UsedBuilder) -> &'static str {
+pub(super) fn label(used: UsedBuilder) -> &'static str {
     match used {
         UsedBuilder::Native => "cargo build",
         UsedBuilder::Zigbuild => "cargo zigbuild",
@@ -228,9 +260,49 @@ mod tests {
             ]
         );
         // No flags or target dir of its own: the same artifacts as `cargo build --release`.
-        let envs: Vec<_> = command.get_envs().map(|(k, _)| k.to_owned()).collect();
-        assert_eq!(envs, ["CARGO_TERM_COLOR"]);
+        let set: Vec<_> = command
+            .get_envs()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| k.to_owned())
+            .collect();
+        assert_eq!(set, ["CARGO_TERM_COLOR"]);
+        // Under `cargo test` the crate's variables are set; the bundle's cargo gets none.
+        let removed: Vec<_> = command
+            .get_envs()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .collect();
+        assert!(removed.iter().any(|k| k == "CARGO_PKG_NAME"), "{removed:?}");
+        assert!(removed.iter().any(|k| k == "CARGO_MANIFEST_DIR"), "{removed:?}");
         assert_eq!(command.get_current_dir(), Some(Path::new("/src/rootski")));
+    }
+
+    #[test]
+    fn variables_cargo_sets_for_a_crate_are_not_passed_on() {
+        let names = [
+            "PATH",
+            "CARGO_PKG_NAME",
+            "CARGO_PKG_VERSION_MAJOR",
+            "CARGO_MANIFEST_DIR",
+            "OUT_DIR",
+            "CARGO_CFG_TARGET_OS",
+            "CARGO_BIN_EXE_rootski",
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "RUSTFLAGS",
+            "CARGO",
+        ];
+        assert_eq!(
+            set_by_cargo(names.iter().map(|n| n.to_string())),
+            [
+                "CARGO_BIN_EXE_rootski",
+                "CARGO_CFG_TARGET_OS",
+                "CARGO_MANIFEST_DIR",
+                "CARGO_PKG_NAME",
+                "CARGO_PKG_VERSION_MAJOR",
+                "OUT_DIR"
+            ]
+        );
     }
 
     #[test]

@@ -24,6 +24,14 @@ pub type BundlingHook = Rc<dyn Fn() -> std::result::Result<PathBuf, String>>;
 pub enum Code {
     /// A local directory or `.zip` file, published as an asset.
     Asset(PathBuf),
+    /// A local directory or `.zip` file whose content fingerprint the caller already
+    /// knows (see [`Code::from_fingerprinted_asset`]).
+    FingerprintedAsset {
+        /// The directory or zip.
+        path: PathBuf,
+        /// Its content fingerprint, as [`cdk::assets::fingerprint`] computes it.
+        fingerprint: String,
+    },
     /// A directory produced by a bundling hook at bind time.
     Bundled(BundlingHook),
     /// An existing object in S3.
@@ -39,6 +47,11 @@ impl std::fmt::Debug for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Code::Asset(p) => write!(f, "Code::Asset({})", p.display()),
+            Code::FingerprintedAsset { path, fingerprint } => write!(
+                f,
+                "Code::FingerprintedAsset({}, {fingerprint})",
+                path.display()
+            ),
             Code::Bundled(_) => write!(f, "Code::Bundled(..)"),
             Code::Bucket { bucket, key } => write!(f, "Code::Bucket({bucket}/{key})"),
         }
@@ -49,6 +62,21 @@ impl Code {
     /// Code from a local directory or `.zip` file.
     pub fn from_asset(path: impl Into<PathBuf>) -> Code {
         Code::Asset(path.into())
+    }
+
+    /// Code from a local directory or `.zip` file whose content fingerprint
+    /// ([`cdk::assets::fingerprint`]) the caller kept from when it was staged, so
+    /// synthesis does not read the content again. The template is the one
+    /// [`Code::from_asset`] gives for the same content: the fingerprint is the asset
+    /// hash as is (unlike CDK's `AssetHashType.CUSTOM`, which hashes a custom value).
+    pub fn from_fingerprinted_asset(
+        path: impl Into<PathBuf>,
+        fingerprint: impl Into<String>,
+    ) -> Code {
+        Code::FingerprintedAsset {
+            path: path.into(),
+            fingerprint: fingerprint.into(),
+        }
     }
 
     /// Code produced by `hook` (e.g. a cargo build + zip), run when the function binds
@@ -70,7 +98,7 @@ impl Code {
     /// Registers the asset (child construct `Code`, as CDK's `s3_assets.Asset`) and
     /// returns the `Code` property.
     pub(crate) fn bind(&self, function: &Construct) -> Result<CfnCode> {
-        let path = match self {
+        let (path, fingerprint) = match self {
             Code::Bucket { bucket, key } => {
                 return Ok(CfnCode {
                     s3_bucket: Some(bucket.clone()),
@@ -78,13 +106,19 @@ impl Code {
                     ..Default::default()
                 });
             }
-            Code::Asset(p) => p.clone(),
-            Code::Bundled(hook) => hook().map_err(|e| {
-                Error::validation(
-                    function.path(),
-                    format!("bundling the function code failed: {e}"),
-                )
-            })?,
+            Code::Asset(p) => (p.clone(), None),
+            Code::FingerprintedAsset { path, fingerprint } => {
+                (path.clone(), Some(fingerprint.clone()))
+            }
+            Code::Bundled(hook) => (
+                hook().map_err(|e| {
+                    Error::validation(
+                        function.path(),
+                        format!("bundling the function code failed: {e}"),
+                    )
+                })?,
+                None,
+            ),
         };
         if !path.exists() {
             return Err(Error::validation(
@@ -119,7 +153,7 @@ impl Code {
         let location = stack.synthesizer().add_file_asset(FileAssetSource {
             source_path: path,
             packaging,
-            source_hash: None,
+            source_hash: fingerprint,
             display_name: Some(format!("{}/Code", relative_path(&stack, function))),
         })?;
         Ok(CfnCode {

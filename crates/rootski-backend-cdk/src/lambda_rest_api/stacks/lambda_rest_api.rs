@@ -232,18 +232,17 @@ impl RootskiLambdaRestApiStack {
             },
         )?;
 
-        let code_dir = match (&props.code_asset, &props.bundle) {
-            (Some(dir), _) => dir.clone(),
+        let code = match (&props.code_asset, &props.bundle) {
+            (Some(dir), _) => Code::from_asset(dir),
             (None, Some(options)) if stack.bundling_required() => {
-                bundle_bootstrap(options)?.asset_dir
+                // The bundle keeps its asset fingerprint: synthesis need not read it.
+                let bundle = bundle_bootstrap(options)?;
+                Code::from_fingerprinted_asset(bundle.asset_dir, bundle.asset_fingerprint)
             }
-            (None, _) => lambda_code_asset(&props.staging_root)?,
+            (None, _) => Code::from_asset(lambda_code_asset(&props.staging_root)?),
         };
-        let mut function_props = FunctionProps::new(
-            Runtime::PROVIDED_AL2023,
-            "bootstrap",
-            Code::from_asset(code_dir),
-        );
+        let mut function_props =
+            FunctionProps::new(Runtime::PROVIDED_AL2023, "bootstrap", code);
         function_props.memory_size = Some(props.memory_size_mb);
         function_props.timeout = Some(props.timeout);
         function_props.environment = props.environment.clone();
