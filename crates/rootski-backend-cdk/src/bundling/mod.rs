@@ -305,8 +305,9 @@ fn stamped_bundle(
     stamp: &freshness::Stamp,
 ) -> Option<Bundle> {
     let known: Vec<PathBuf> = stamp.files.iter().map(|f| f.path.clone()).collect();
+    let stamped = stamp.fingerprint.as_ref()?;
     let inputs = current_inputs(options, used, &known, &stamp.files)?;
-    if inputs.fingerprint != stamp.fingerprint {
+    if &inputs.fingerprint != stamped {
         return None;
     }
     let b = &stamp.bundle;
@@ -343,9 +344,9 @@ fn stamped_bundle(
     })
 }
 
-/// Writes the stamp of a bundle built from the files of the binary's dep-info. No
-/// stamp is written when an input changed during the build (its content may not be
-/// the one compiled) or cannot be read.
+/// Writes the stamp of a bundle: its figures, and the fingerprint of the files of the
+/// binary's dep-info. The fingerprint is left out when an input changed during the
+/// build (its content may not be the one compiled) or cannot be read.
 fn write_stamp(
     options: &BundleOptions,
     used: cargo::UsedBuilder,
@@ -355,21 +356,12 @@ fn write_stamp(
     bundle: &Bundle,
 ) -> Option<()> {
     let _ = std::fs::remove_file(&paths.stamp);
-    let dep_info = std::fs::read_to_string(binary.with_extension("d")).ok()?;
-    let mut files = freshness::dep_info_paths(&dep_info);
-    files.extend(freshness::manifests(&options.workspace_root, &files));
-    files.sort();
-    files.dedup();
-    let inputs = current_inputs(options, used, &files, &[])?;
-    let started = started.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
-    if inputs.files.iter().any(|f| f.mtime_ns >= started) {
-        return None;
-    }
+    let inputs = built_from(options, used, binary, started);
     let mtime = |path: &Path| freshness::mtime_ns(&std::fs::metadata(path).ok()?);
     let stamp = freshness::Stamp {
         version: freshness::STAMP_VERSION,
-        fingerprint: inputs.fingerprint,
-        files: inputs.files,
+        fingerprint: inputs.as_ref().map(|i| i.fingerprint.clone()),
+        files: inputs.map(|i| i.files).unwrap_or_default(),
         bundle: freshness::StampedBundle {
             binary_sha256: bundle.binary_sha256.clone(),
             zip_sha256: bundle.zip_sha256.clone(),
@@ -381,4 +373,21 @@ fn write_stamp(
         },
     };
     stamp.write(&paths.stamp).ok()
+}
+
+/// The inputs of the build that made `binary`, if none changed since `started`.
+fn built_from(
+    options: &BundleOptions,
+    used: cargo::UsedBuilder,
+    binary: &Path,
+    started: SystemTime,
+) -> Option<freshness::Inputs> {
+    let dep_info = std::fs::read_to_string(binary.with_extension("d")).ok()?;
+    let mut files = freshness::dep_info_paths(&dep_info);
+    files.extend(freshness::manifests(&options.workspace_root, &files));
+    files.sort();
+    files.dedup();
+    let inputs = current_inputs(options, used, &files, &[])?;
+    let started = started.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    (!inputs.files.iter().any(|f| f.mtime_ns >= started)).then_some(inputs)
 }
