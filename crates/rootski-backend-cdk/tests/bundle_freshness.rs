@@ -26,7 +26,10 @@ impl Workspace {
         std::fs::write(root.join("src/main.rs"), "fn main() {}\n").expect("main.rs");
         let release = root.join("target/release");
         let dep_info_line = if dep_info {
-            format!("printf '%s: %s\\n' \"$out\" '{}' > \"$out.d\"", root.join("src/main.rs").display())
+            format!(
+                "printf '%s: %s\\n' \"$out\" '{}' > \"$out.d\"",
+                root.join("src/main.rs").display()
+            )
         } else {
             String::new()
         };
@@ -112,7 +115,10 @@ fn an_edited_source_runs_cargo_and_touching_alone_does_not() {
     assert!(ws.bundle().cargo_ran, "an edited source rebuilds");
     assert_eq!(ws.cargo_runs(), 2);
     touch(&ws.main_rs());
-    assert!(!ws.bundle().cargo_ran, "same content, new mtime: no rebuild");
+    assert!(
+        !ws.bundle().cargo_ran,
+        "same content, new mtime: no rebuild"
+    );
     assert!(!ws.bundle().cargo_ran, "and the new mtime was kept");
     assert_eq!(ws.cargo_runs(), 2);
 }
@@ -135,7 +141,10 @@ fn a_changed_staged_asset_or_option_runs_cargo() {
     let first = ws.bundle();
     std::fs::remove_file(first.asset_dir.join("bootstrap")).expect("remove staged");
     let again = ws.bundle();
-    assert!(again.cargo_ran && !again.reused, "the staged binary is rebuilt");
+    assert!(
+        again.cargo_ran && !again.reused,
+        "the staged binary is rebuilt"
+    );
     assert!(again.asset_dir.join("bootstrap").is_file());
     let mut other = ws.options.clone();
     other.shares_features_with = vec![];
@@ -149,6 +158,9 @@ fn without_dep_info_cargo_decides_every_time() {
     ws.bundle();
     let second = ws.bundle();
     assert!(second.cargo_ran, "no fingerprint: cargo's own check");
-    assert!(second.reused, "the unchanged binary is still not staged again");
+    assert!(
+        second.reused,
+        "the unchanged binary is still not staged again"
+    );
     assert_eq!(ws.cargo_runs(), 2);
 }

@@ -36,7 +36,10 @@ fn two_bundles_of_the_same_tree_are_identical() {
     );
     let third = bundle_bootstrap(&options).expect("third bundle");
     assert!(third.reused, "an unchanged binary reuses the staged asset");
-    assert!(!third.cargo_ran, "an unchanged tree is answered by the fingerprint");
+    assert!(
+        !third.cargo_ran,
+        "an unchanged tree is answered by the fingerprint"
+    );
     assert_eq!(third.zip_sha256, first.zip_sha256);
     let max = first.max_glibc.expect("a glibc-linked binary");
     assert!(max <= GlibcVersion::AL2023, "max GLIBC {max}");

@@ -116,7 +116,12 @@ pub fn set_by_cargo(names: impl Iterator<Item = String>) -> Vec<String> {
         "CARGO_RUSTC_CURRENT_DIR",
         "OUT_DIR",
     ];
-    const PREFIXES: &[&str] = &["CARGO_PKG_", "CARGO_CFG_", "CARGO_FEATURE_", "CARGO_BIN_EXE_"];
+    const PREFIXES: &[&str] = &[
+        "CARGO_PKG_",
+        "CARGO_CFG_",
+        "CARGO_FEATURE_",
+        "CARGO_BIN_EXE_",
+    ];
     let mut out: Vec<String> = names
         .filter(|name| {
             NAMES.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p))
@@ -273,7 +278,10 @@ mod tests {
             .map(|(k, _)| k.to_string_lossy().into_owned())
             .collect();
         assert!(removed.iter().any(|k| k == "CARGO_PKG_NAME"), "{removed:?}");
-        assert!(removed.iter().any(|k| k == "CARGO_MANIFEST_DIR"), "{removed:?}");
+        assert!(
+            removed.iter().any(|k| k == "CARGO_MANIFEST_DIR"),
+            "{removed:?}"
+        );
         assert_eq!(command.get_current_dir(), Some(Path::new("/src/rootski")));
     }
 

@@ -121,7 +121,12 @@ pub struct Inputs {
 /// Modification time in ns since the epoch.
 pub fn mtime_ns(meta: &std::fs::Metadata) -> Option<u128> {
     let modified = meta.modified().ok()?;
-    Some(modified.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_nanos())
+    Some(
+        modified
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()?
+            .as_nanos(),
+    )
 }
 
 /// The files a build read: the paths of a cargo dep-info file (`target: dep dep ...`,
@@ -263,7 +268,10 @@ pub fn toolchain_identity() -> Option<Vec<(String, String)>> {
         .filter(|dir| dir.join("toolchains").is_dir());
     if let Some(home) = rustup_home {
         let settings = home.join("settings.toml");
-        out.push((settings.display().to_string(), stat(&settings).unwrap_or_default()));
+        out.push((
+            settings.display().to_string(),
+            stat(&settings).unwrap_or_default(),
+        ));
         let mut toolchains: Vec<PathBuf> = std::fs::read_dir(home.join("toolchains"))
             .ok()?
             .filter_map(|entry| entry.ok().map(|e| e.path().join("bin").join("rustc")))
@@ -396,7 +404,10 @@ mod tests {
         let base = combine(&files, &pairs(&[("t", "1")]), &[], &[]);
         let changed_content = vec![file("/w/a.rs", "ab")];
         let renamed = vec![file("/w/b.rs", "aa")];
-        assert_ne!(base, combine(&changed_content, &pairs(&[("t", "1")]), &[], &[]));
+        assert_ne!(
+            base,
+            combine(&changed_content, &pairs(&[("t", "1")]), &[], &[])
+        );
         assert_ne!(base, combine(&renamed, &pairs(&[("t", "1")]), &[], &[]));
         assert_ne!(base, combine(&files, &pairs(&[("t", "2")]), &[], &[]));
         // Same pair as an environment variable instead of a toolchain entry.
@@ -439,7 +450,12 @@ mod tests {
         std::fs::write(root.join("crates/a/Cargo.toml"), "").expect("manifest");
         let found = manifests(root, &[root.join("crates/a/src/lib.rs")]);
         assert!(found.contains(&root.join("crates/a/Cargo.toml")));
-        for name in ["Cargo.toml", "Cargo.lock", ".cargo/config.toml", "rust-toolchain.toml"] {
+        for name in [
+            "Cargo.toml",
+            "Cargo.lock",
+            ".cargo/config.toml",
+            "rust-toolchain.toml",
+        ] {
             assert!(found.contains(&root.join(name)), "{name}");
         }
     }

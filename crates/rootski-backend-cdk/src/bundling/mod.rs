@@ -251,7 +251,9 @@ impl Paths {
             staged: asset_dir.join(&options.binary),
             asset_dir,
             zip: options.out_dir.join(format!("{}.zip", options.binary)),
-            stamp: options.out_dir.join(format!("{}.stamp.json", options.binary)),
+            stamp: options
+                .out_dir
+                .join(format!("{}.stamp.json", options.binary)),
         }
     }
 }
@@ -265,10 +267,16 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BundleError + use<> {
 fn option_pairs(options: &BundleOptions, used: cargo::UsedBuilder) -> Vec<(String, String)> {
     [
         ("builder", cargo::label(used).to_string()),
-        ("workspace_root", options.workspace_root.display().to_string()),
+        (
+            "workspace_root",
+            options.workspace_root.display().to_string(),
+        ),
         ("package", options.package.clone()),
         ("binary", options.binary.clone()),
-        ("shares_features_with", options.shares_features_with.join(",")),
+        (
+            "shares_features_with",
+            options.shares_features_with.join(","),
+        ),
         ("max_glibc", options.max_glibc.to_string()),
         ("cargo", options.cargo.display().to_string()),
     ]
@@ -388,6 +396,9 @@ fn built_from(
     files.sort();
     files.dedup();
     let inputs = current_inputs(options, used, &files, &[])?;
-    let started = started.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    let started = started
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
     (!inputs.files.iter().any(|f| f.mtime_ns >= started)).then_some(inputs)
 }

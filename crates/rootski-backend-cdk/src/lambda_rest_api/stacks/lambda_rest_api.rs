@@ -241,8 +241,7 @@ impl RootskiLambdaRestApiStack {
             }
             (None, _) => Code::from_asset(lambda_code_asset(&props.staging_root)?),
         };
-        let mut function_props =
-            FunctionProps::new(Runtime::PROVIDED_AL2023, "bootstrap", code);
+        let mut function_props = FunctionProps::new(Runtime::PROVIDED_AL2023, "bootstrap", code);
         function_props.memory_size = Some(props.memory_size_mb);
         function_props.timeout = Some(props.timeout);
         function_props.environment = props.environment.clone();
