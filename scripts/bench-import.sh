@@ -18,6 +18,7 @@
 #   scripts/bench-import.sh
 #   BASELINE_BIN=/tmp/old/import_bench RUNS=1 scripts/bench-import.sh
 set -euo pipefail
+shopt -s inherit_errexit
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${RUNS:-3}"
@@ -51,6 +52,7 @@ baseline_bin() {
     fi
     BASELINE_TREE="$WORK/baseline"
     git -C "$ROOT" worktree add --detach "$BASELINE_TREE" "$BASELINE_REV" >/dev/null 2>&1
+    mkdir -p "$(dirname "$BASELINE_TREE/$EXAMPLE")"
     cp "$ROOT/$EXAMPLE" "$BASELINE_TREE/$EXAMPLE"
     echo "building baseline $BASELINE_REV ..." >&2
     build "$BASELINE_TREE" "$BASELINE_TARGET_DIR"
@@ -74,6 +76,9 @@ measure() {
 echo "building this checkout ..." >&2
 NEW_BIN="$(build "$ROOT" "${CARGO_TARGET_DIR:-$ROOT/target}")"
 OLD_BIN="$(baseline_bin)"
+for bin in "$NEW_BIN" "$OLD_BIN"; do
+    [[ -x "$bin" ]] || { echo "no binary at $bin" >&2; exit 1; }
+done
 
 read -r new_wall new_rss <<<"$(measure "$NEW_BIN")"
 read -r old_wall old_rss <<<"$(measure "$OLD_BIN")"
