@@ -26,10 +26,11 @@ BASELINE_REV="${BASELINE_REV:-a6845b7}"
 BASELINE_TARGET_DIR="${BASELINE_TARGET_DIR:-/tmp/rootski-bench-import-baseline-target}"
 EXAMPLE=crates/rootski-api/examples/import_bench.rs
 WORK="$(mktemp -d)"
-BASELINE_TREE=""
+# Set here, not in baseline_bin: that runs in a command substitution (a subshell).
+BASELINE_TREE="$WORK/baseline"
 
 cleanup() {
-    if [[ -n "$BASELINE_TREE" ]]; then
+    if [[ -d "$BASELINE_TREE" ]]; then
         git -C "$ROOT" worktree remove --force "$BASELINE_TREE" >/dev/null 2>&1 || true
     fi
     rm -rf "$WORK"
@@ -50,7 +51,6 @@ baseline_bin() {
         echo "$BASELINE_BIN"
         return
     fi
-    BASELINE_TREE="$WORK/baseline"
     git -C "$ROOT" worktree add --detach "$BASELINE_TREE" "$BASELINE_REV" >/dev/null 2>&1
     mkdir -p "$(dirname "$BASELINE_TREE/$EXAMPLE")"
     cp "$ROOT/$EXAMPLE" "$BASELINE_TREE/$EXAMPLE"
