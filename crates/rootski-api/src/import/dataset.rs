@@ -16,9 +16,10 @@
 //! Everything is deterministic (fixed submission date, input order kept), so a
 //! re-import writes byte-identical items.
 
-use super::Parsed;
+use super::ImportError;
 use super::error::{LineError, Location};
-use super::source::numbered_lines;
+use super::records::Records;
+use super::source::Loaded;
 use crate::domain::{
     AspectualPair, Breakdown, BreakdownItem, Conjugations, Declensions, FamilyMember,
     INFERENCE_SUBMITTER, Morpheme, MorphemeFamily, SearchEntry, ShortForms, StoredDate, Word,
@@ -30,6 +31,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::ControlFlow;
 
 /// `date_submitted` of every inferred breakdown: a fixed date (the dataset's
 /// build year) rather than "now", so re-imports change nothing.
@@ -117,12 +119,12 @@ impl MorphemeIndex {
 /// Collects parse errors of one input.
 struct Lines<'a> {
     name: &'a str,
-    out: &'a mut Parsed,
+    out: &'a mut dyn Records,
 }
 
 impl Lines<'_> {
     fn bad(&mut self, line: usize, message: String) {
-        self.out.errors.push(LineError {
+        self.out.bad(LineError {
             source: self.name.to_owned(),
             location: Location::Line(line),
             message,
@@ -141,37 +143,43 @@ impl Lines<'_> {
 
     fn push(&mut self, line: usize, item: Result<crate::store::Item, crate::store::StoreError>) {
         match item {
-            Ok(i) => self.out.items.push(i),
+            Ok(i) => self.out.item(i),
             Err(e) => self.bad(line, e.to_string()),
         }
     }
 }
 
 /// `morphemes.jsonl` → morpheme and family items, and the index for breakdowns.
-pub(super) fn parse_morphemes(name: &str, text: &str, out: &mut Parsed) -> MorphemeIndex {
-    let mut lines = Lines { name, out };
+pub(super) fn parse_morphemes(
+    src: &Loaded,
+    out: &mut dyn Records,
+) -> Result<MorphemeIndex, ImportError> {
+    let mut lines = Lines {
+        name: &src.name,
+        out,
+    };
     let mut index = MorphemeIndex::default();
     let mut families: BTreeMap<i64, MorphemeFamily> = BTreeMap::new();
     let mut seen_ids = HashSet::new();
     let mut morphemes = Vec::new();
-    for (line, raw) in numbered_lines(text) {
+    src.for_each_line(|line, raw| {
         let Some(m) = lines.parse::<DatasetMorpheme>(line, raw) else {
-            continue;
+            return ControlFlow::Continue(());
         };
         let Some(api_type) = api_morpheme_type(&m.morpheme_type) else {
             lines.bad(line, format!(
                 "unknown morpheme type {:?} (expected prefix, root, suffix, ending, postfix or link)",
                 m.morpheme_type
             ));
-            continue;
+            return ControlFlow::Continue(());
         };
         if m.text.is_empty() {
             lines.bad(line, "empty morpheme text".into());
-            continue;
+            return ControlFlow::Continue(());
         }
         if !seen_ids.insert(m.morpheme_id) {
             lines.bad(line, format!("duplicate morpheme_id {}", m.morpheme_id));
-            continue;
+            return ControlFlow::Continue(());
         }
         index.by_text_type.insert(
             (m.text.clone(), m.morpheme_type.clone()),
@@ -209,7 +217,8 @@ pub(super) fn parse_morphemes(name: &str, text: &str, out: &mut Parsed) -> Morph
                 family_id: m.family_id,
             },
         ));
-    }
+        ControlFlow::Continue(())
+    })?;
     for family in families.values_mut() {
         family.morphemes.sort_by_key(|m| m.morpheme_id);
     }
@@ -220,24 +229,30 @@ pub(super) fn parse_morphemes(name: &str, text: &str, out: &mut Parsed) -> Morph
     for (line, m) in morphemes {
         lines.push(line, codec::encode_morpheme(&m));
     }
-    index
+    Ok(index)
 }
 
 /// `words.jsonl` → word and search items; returns the ids seen.
-pub(super) fn parse_words(name: &str, text: &str, out: &mut Parsed) -> HashSet<i64> {
-    let mut lines = Lines { name, out };
+pub(super) fn parse_words(
+    src: &Loaded,
+    out: &mut dyn Records,
+) -> Result<HashSet<i64>, ImportError> {
+    let mut lines = Lines {
+        name: &src.name,
+        out,
+    };
     let mut ids = HashSet::new();
-    for (line, raw) in numbered_lines(text) {
+    src.for_each_line(|line, raw| {
         let Some(w) = lines.parse::<DatasetWord>(line, raw) else {
-            continue;
+            return ControlFlow::Continue(());
         };
         if w.word.is_empty() {
             lines.bad(line, "empty word".into());
-            continue;
+            return ControlFlow::Continue(());
         }
         if !ids.insert(w.word_id) {
             lines.bad(line, format!("duplicate word_id {}", w.word_id));
-            continue;
+            return ControlFlow::Continue(());
         }
         let header = WordHeader {
             word_id: w.word_id,
@@ -263,23 +278,26 @@ pub(super) fn parse_words(name: &str, text: &str, out: &mut Parsed) -> HashSet<i
         };
         lines.push(line, codec::encode_word(&word));
         lines.push(line, codec::encode_search_entry(&search));
-    }
-    ids
+        lines.out.flow()
+    })?;
+    Ok(ids)
 }
 
 /// `breakdowns.jsonl` → official inferred breakdowns. `words` (when the words
 /// file is part of the import) rejects breakdowns of unknown words.
 pub(super) fn parse_breakdowns(
-    name: &str,
-    text: &str,
+    src: &Loaded,
     index: &MorphemeIndex,
     words: Option<&HashSet<i64>>,
-    out: &mut Parsed,
-) {
-    let mut lines = Lines { name, out };
-    for (line, raw) in numbered_lines(text) {
+    out: &mut dyn Records,
+) -> Result<(), ImportError> {
+    let mut lines = Lines {
+        name: &src.name,
+        out,
+    };
+    src.for_each_line(|line, raw| {
         let Some(b) = lines.parse::<DatasetBreakdown>(line, raw) else {
-            continue;
+            return ControlFlow::Continue(());
         };
         match to_breakdown(b, index, words) {
             Ok(b) => lines.push(
@@ -288,7 +306,8 @@ pub(super) fn parse_breakdowns(
             ),
             Err(message) => lines.bad(line, message),
         }
-    }
+        lines.out.flow()
+    })
 }
 
 fn to_breakdown(

@@ -3,20 +3,57 @@
 //! S3-export lines (`{"Item": {...}}`). Each item is checked the way the API will
 //! read it, so a bad item is rejected here with its line, not served as a 503.
 
+use super::ImportError;
 use super::dynamo_json::{item_to_plain, looks_typed};
 use super::error::{LineError, Location};
-use super::source::numbered_lines;
-use super::{ImportError, Parsed};
+use super::records::Records;
+use super::source::{Loaded, numbered_lines};
 use crate::domain::{Breakdown, Morpheme, MorphemeFamily, SearchEntry, User, Word};
 use crate::store::Item;
 use crate::store::codec::{ItemKind, decode_item};
 use crate::store::item::item_keys;
 use crate::store::keys::types;
 use serde_json::Value;
+use std::ops::ControlFlow;
+
+/// Reads one items input into `out`. JSON Lines (the first line is an item
+/// object on its own) are streamed line by line; a whole-document layout (a JSON
+/// array, scan output, or a file whose first line is not an item) is read whole,
+/// as its format requires.
+pub(super) fn parse(src: &Loaded, out: &mut dyn Records) -> Result<(), ImportError> {
+    if starts_as_json_lines(src)? {
+        return src.for_each_line(|line, text| {
+            match serde_json::from_str::<Value>(text) {
+                Ok(v) => one_into(&src.name, Location::Line(line), v, out),
+                Err(e) => out.bad(LineError {
+                    source: src.name.clone(),
+                    location: Location::Line(line),
+                    message: format!("invalid JSON: {e}"),
+                }),
+            }
+            out.flow()
+        });
+    }
+    parse_text(&src.name, &src.read_text()?, out)
+}
+
+/// Whether the first non-blank line is, alone, an item object (not a scan's
+/// `{"Items": [...]}`): then the input is JSON Lines.
+fn starts_as_json_lines(src: &Loaded) -> Result<bool, ImportError> {
+    let mut lines = false;
+    src.for_each_line(|_, text| {
+        lines = matches!(
+            serde_json::from_str::<Value>(text),
+            Ok(Value::Object(o)) if !o.contains_key("Items")
+        );
+        ControlFlow::Break(())
+    })?;
+    Ok(lines)
+}
 
 /// Parses an items input. Whole-document formats (array, scan output, one
 /// object) are recognised first; otherwise the text is read as JSON Lines.
-pub(super) fn parse(name: &str, text: &str, out: &mut Parsed) -> Result<(), ImportError> {
+fn parse_text(name: &str, text: &str, out: &mut dyn Records) -> Result<(), ImportError> {
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return Ok(());
@@ -25,7 +62,7 @@ pub(super) fn parse(name: &str, text: &str, out: &mut Parsed) -> Result<(), Impo
     // (the first line's value is followed by more text).
     match serde_json::from_str::<Value>(trimmed) {
         Ok(Value::Array(elements)) => {
-            elements_into(name, &elements, out);
+            elements_into(name, elements, out);
             Ok(())
         }
         Ok(Value::Object(mut doc)) => {
@@ -36,7 +73,7 @@ pub(super) fn parse(name: &str, text: &str, out: &mut Parsed) -> Result<(), Impo
                         reason: "\"Items\" must be a list (aws dynamodb scan output)".into(),
                     });
                 };
-                elements_into(name, &elements, out);
+                elements_into(name, elements, out);
             } else {
                 one_into(name, Location::Line(1), Value::Object(doc), out);
             }
@@ -64,7 +101,7 @@ pub(super) fn parse(name: &str, text: &str, out: &mut Parsed) -> Result<(), Impo
             for (line, text) in numbered_lines(text) {
                 match serde_json::from_str::<Value>(text) {
                     Ok(v) => one_into(name, Location::Line(line), v, out),
-                    Err(e) => out.errors.push(LineError {
+                    Err(e) => out.bad(LineError {
                         source: name.to_owned(),
                         location: Location::Line(line),
                         message: format!("invalid JSON: {e}"),
@@ -87,16 +124,16 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-fn elements_into(name: &str, elements: &[Value], out: &mut Parsed) {
-    for (i, v) in elements.iter().enumerate() {
-        one_into(name, Location::Element(i + 1), v.clone(), out);
+fn elements_into(name: &str, elements: Vec<Value>, out: &mut dyn Records) {
+    for (i, v) in elements.into_iter().enumerate() {
+        one_into(name, Location::Element(i + 1), v, out);
     }
 }
 
-fn one_into(name: &str, location: Location, value: Value, out: &mut Parsed) {
+fn one_into(name: &str, location: Location, value: Value, out: &mut dyn Records) {
     match to_item(value) {
-        Ok(item) => out.items.push(item),
-        Err(message) => out.errors.push(LineError {
+        Ok(item) => out.item(item),
+        Err(message) => out.bad(LineError {
             source: name.to_owned(),
             location,
             message,
@@ -149,10 +186,17 @@ fn decodes<T: ItemKind>(item: &Item) -> Result<(), crate::store::StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::records::Collected;
 
-    fn parse_text(text: &str) -> Parsed {
-        let mut out = Parsed::default();
-        parse("t", text, &mut out).unwrap();
+    fn read(text: &str) -> Collected {
+        let bytes = text.as_bytes().to_vec();
+        let src = super::super::Source::new(
+            "t",
+            super::super::SourceKind::Items,
+            std::io::Cursor::new(bytes),
+        );
+        let mut out = Collected::default();
+        parse(&src.load().unwrap(), &mut out).unwrap();
         out
     }
 
@@ -166,7 +210,7 @@ mod tests {
             format!("{{\"Items\": [{typed}, {typed}], \"Count\": 2}}"),
             format!("{{\"Item\": {typed}}}\n{{\"Item\": {typed}}}"),
         ] {
-            let p = parse_text(&text);
+            let p = read(&text);
             assert_eq!(p.errors, vec![], "{text}");
             assert_eq!(p.items.len(), 2, "{text}");
             assert_eq!(p.items[0]["x"], 1, "{text}");
@@ -176,7 +220,7 @@ mod tests {
     #[test]
     fn reports_bad_lines_with_numbers() {
         let text = "{\"pk\":\"A\",\"sk\":\"B\"}\nnot json\n{\"sk\":\"B\"}\n\n{\"pk\":\"WORD#1\",\"sk\":\"WORD#1\",\"__type\":\"WORD\",\"word\":3}\n";
-        let p = parse_text(text);
+        let p = read(text);
         assert_eq!(p.items.len(), 1);
         let lines: Vec<_> = p.errors.iter().map(|e| e.location).collect();
         assert_eq!(

@@ -77,6 +77,8 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
+    /// `SqliteOptions::durable` (restored after bulk writes).
+    durable: bool,
     read_mode: ReadMode,
     writer: Mutex<Connection>,
     readers: ReaderPool,
@@ -103,12 +105,14 @@ impl SqliteStore {
         let path = path.as_ref().to_path_buf();
         let writer = schema::open_writer(&path, &options)?;
         let read_mode = options.read_mode;
+        let durable = options.durable;
         let readers = ReaderPool::new(path.clone(), options);
         // Open one reader now so a bad path fails here, not on the first request.
         readers.with(|_| Ok(()))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
+                durable,
                 read_mode,
                 writer: Mutex::new(writer),
                 readers,
@@ -119,6 +123,25 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Bulk writes (seeding) while `on`: the writer commits with `synchronous=NORMAL`
+    /// and checkpoints every ~64 MB instead of syncing every commit; off restores the
+    /// store's own durability. In WAL mode a crash or power loss during a bulk load
+    /// can lose its last commits (an interrupted seeding is resumed) but never
+    /// corrupts the file, and the first durable commit after it syncs the WAL.
+    pub async fn set_bulk_writes(&self, on: bool) -> StoreResult<()> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = inner
+                .writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            schema::set_durability(&conn, inner.durable && !on)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Worker(e.to_string()))?
     }
 
     /// How many items the table holds (metadata aside): decides whether a store

@@ -45,21 +45,25 @@ fn open_error(path: &Path, reason: impl std::fmt::Display) -> StoreError {
 fn configure(conn: &Connection, options: &SqliteOptions) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_millis(options.busy_timeout_ms))?;
     conn.set_prepared_statement_cache_capacity(32);
-    conn.pragma_update(
-        None,
-        "synchronous",
-        if options.durable { "FULL" } else { "NORMAL" },
-    )?;
+    set_durability(conn, options.durable)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Let reads come straight from the page cache/mmap: the dataset is ~100 MB.
     conn.pragma_update(None, "mmap_size", 268_435_456_i64)?;
     conn.pragma_update(None, "cache_size", -32_768_i64)?;
-    if !options.durable {
-        // Bulk loads: checkpoint (copy the WAL into the database and fsync it)
-        // every ~64 MB instead of every 4 MB; each checkpoint costs an fsync.
-        conn.pragma_update(None, "wal_autocheckpoint", 16_384_i64)?;
-    }
     Ok(())
+}
+
+/// `synchronous=FULL` and SQLite's default checkpoints when `durable`; else
+/// `NORMAL` and, for bulk loads, a checkpoint (copy the WAL into the database and
+/// fsync it) every ~64 MB instead of every 4 MB: each checkpoint costs an fsync.
+pub(super) fn set_durability(conn: &Connection, durable: bool) -> rusqlite::Result<()> {
+    conn.pragma_update(
+        None,
+        "synchronous",
+        if durable { "FULL" } else { "NORMAL" },
+    )?;
+    let pages: i64 = if durable { 1_000 } else { 16_384 };
+    conn.pragma_update(None, "wal_autocheckpoint", pages)
 }
 
 /// What probably caused a failure to set up the file, as a suffix for the message:

@@ -1,0 +1,100 @@
+//! The two streaming passes over the inputs. Both run the same parsers over the
+//! same raw bytes ([`Loaded`]) in the same order, so they see the same records:
+//! the first ([`validate`]) only counts items and keeps the bad records, the
+//! second ([`produce`]) sends the items to the writer in bounded batches.
+
+use super::records::{Batches, Records, Tally};
+use super::source::Loaded;
+use super::{ImportError, Progress, ProgressFn, Source, SourceKind, dataset, items};
+use crate::store::Item;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use tokio::sync::mpsc;
+
+/// What the validation pass found.
+pub(super) struct Checked {
+    /// The inputs, in write order, for the write pass.
+    pub inputs: Vec<Loaded>,
+    /// SHA-256 of the inputs (names the resume checkpoint).
+    pub content_hash: String,
+    /// Valid items and bad records.
+    pub tally: Tally,
+}
+
+/// Pass 1: reads every input (raw bytes only) and validates every record,
+/// keeping none of them. Blocking: CPU-bound JSON work.
+pub(super) fn validate(
+    sources: Vec<Source>,
+    progress: ProgressFn<'_>,
+) -> Result<Checked, ImportError> {
+    let mut hasher = Sha256::new();
+    let mut inputs = Vec::with_capacity(sources.len());
+    for source in sources {
+        let loaded = source.load()?;
+        loaded.hash_into(&mut hasher);
+        inputs.push(loaded);
+    }
+    // Stable: items inputs first in given order, then dataset files by kind
+    // (morphemes before words before breakdowns, which need both).
+    inputs.sort_by_key(|input| input.kind);
+    let mut tally = Tally::default();
+    each_record(&inputs, &mut tally, progress)?;
+    Ok(Checked {
+        inputs,
+        content_hash: super::hex(&hasher.finalize()),
+        tally,
+    })
+}
+
+/// Pass 2: sends the items after the first `skip` to `tx` in batches of at
+/// most `size`. Blocking (it waits while the writer is behind).
+pub(super) fn produce(
+    inputs: &[Loaded],
+    skip: u64,
+    size: usize,
+    tx: mpsc::Sender<Vec<Item>>,
+) -> Result<(), ImportError> {
+    let mut batches = Batches::new(skip, size, tx);
+    each_record(inputs, &mut batches, &|_| {})?;
+    batches.finish();
+    Ok(())
+}
+
+/// Runs the parser of each input over it, in order, into `out`.
+fn each_record(
+    inputs: &[Loaded],
+    out: &mut dyn Records,
+    progress: ProgressFn<'_>,
+) -> Result<(), ImportError> {
+    let mut morphemes: Option<dataset::MorphemeIndex> = None;
+    let mut word_ids: Option<HashSet<i64>> = None;
+    for input in inputs {
+        if out.flow().is_break() {
+            break;
+        }
+        progress(Progress::Reading {
+            source: input.name.clone(),
+        });
+        match input.kind {
+            SourceKind::Items => items::parse(input, out)?,
+            SourceKind::DatasetMorphemes => {
+                let index = dataset::parse_morphemes(input, out)?;
+                morphemes.get_or_insert_with(Default::default).extend(index);
+            }
+            SourceKind::DatasetWords => {
+                let ids = dataset::parse_words(input, out)?;
+                word_ids.get_or_insert_with(Default::default).extend(ids);
+            }
+            SourceKind::DatasetBreakdowns => {
+                let Some(index) = &morphemes else {
+                    return Err(ImportError::MissingCompanion {
+                        needs: input.name.clone(),
+                        missing: "morphemes.jsonl (or morphemes.jsonl.zst)",
+                    });
+                };
+                dataset::parse_breakdowns(input, index, word_ids.as_ref(), out)?;
+            }
+        }
+    }
+    Ok(())
+}

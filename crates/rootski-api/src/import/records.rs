@@ -1,0 +1,126 @@
+//! Where the parsers put what they read: validated items and bad records, one
+//! at a time. The validation pass only counts items ([`Tally`]); the write pass
+//! groups them into bounded batches ([`Batches`]); nothing keeps them all.
+
+use super::error::LineError;
+use crate::store::Item;
+use std::ops::ControlFlow;
+use tokio::sync::mpsc;
+
+/// A consumer of parsed records.
+pub(super) trait Records {
+    /// A valid item, in write order.
+    fn item(&mut self, item: Item);
+    /// A bad record.
+    fn bad(&mut self, error: LineError);
+    /// Whether parsing should go on (`Break` once the consumer is gone).
+    fn flow(&self) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+}
+
+/// The validation pass: counts items, keeps the bad records.
+#[derive(Debug, Default)]
+pub(super) struct Tally {
+    /// Valid items seen.
+    pub items: u64,
+    /// Bad records, in input order.
+    pub errors: Vec<LineError>,
+}
+
+impl Records for Tally {
+    fn item(&mut self, _item: Item) {
+        self.items += 1;
+    }
+
+    fn bad(&mut self, error: LineError) {
+        self.errors.push(error);
+    }
+}
+
+/// The write pass: skips the first `skip` items (committed by an interrupted
+/// run), then sends the rest to the writer in batches of at most `size` items
+/// over a bounded channel, so the parser waits while the writer is behind. Bad
+/// records were reported by the validation pass and are ignored here.
+pub(super) struct Batches {
+    skip: u64,
+    size: usize,
+    batch: Vec<Item>,
+    tx: mpsc::Sender<Vec<Item>>,
+    closed: bool,
+}
+
+impl Batches {
+    /// Batches of `size` (at least 1) items sent to `tx`, after `skip` items.
+    pub(super) fn new(skip: u64, size: usize, tx: mpsc::Sender<Vec<Item>>) -> Self {
+        let size = size.max(1);
+        Self {
+            skip,
+            size,
+            batch: Vec::with_capacity(size),
+            tx,
+            closed: false,
+        }
+    }
+
+    fn send(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.size));
+        // Blocking: this runs on a blocking worker, never on an async one.
+        if self.tx.blocking_send(batch).is_err() {
+            // The writer stopped (a store error): parse no further.
+            self.closed = true;
+        }
+    }
+
+    /// Sends the last, partial batch.
+    pub(super) fn finish(mut self) {
+        if !self.batch.is_empty() && !self.closed {
+            self.send();
+        }
+    }
+}
+
+impl Records for Batches {
+    fn item(&mut self, item: Item) {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return;
+        }
+        if self.closed {
+            return;
+        }
+        self.batch.push(item);
+        if self.batch.len() >= self.size {
+            self.send();
+        }
+    }
+
+    fn bad(&mut self, _error: LineError) {}
+
+    fn flow(&self) -> ControlFlow<()> {
+        if self.closed {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+/// Everything, in memory: for unit tests of the parsers.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(super) struct Collected {
+    pub items: Vec<Item>,
+    pub errors: Vec<LineError>,
+}
+
+#[cfg(test)]
+impl Records for Collected {
+    fn item(&mut self, item: Item) {
+        self.items.push(item);
+    }
+
+    fn bad(&mut self, error: LineError) {
+        self.errors.push(error);
+    }
+}

@@ -1,0 +1,176 @@
+//! The write half of an import: batches of validated items, each one store
+//! transaction, with the resume checkpoint after each and the human-breakdown
+//! rule applied per batch. Batches arrive one at a time over a bounded channel
+//! ([`super::records::Batches`]), so only a few are in memory at once.
+
+use super::{ImportError, ImportOptions, ImportReport, Progress, ProgressFn};
+use crate::store::keys::{OFFICIAL_BREAKDOWN_SK, types};
+use crate::store::{Item, Store, StoreError};
+use serde_json::Value;
+
+/// The store key of the checkpoint of the import of inputs with this hash.
+pub(super) fn checkpoint_key(content_hash: &str) -> String {
+    format!("import_checkpoint:{content_hash}")
+}
+
+/// Items a previous run of the same inputs committed (0 unless `resume`).
+pub(super) async fn resume_point(
+    store: &dyn Store,
+    content_hash: &str,
+    options: &ImportOptions,
+    total: u64,
+) -> Result<u64, ImportError> {
+    if !options.resume {
+        return Ok(0);
+    }
+    let stored = store
+        .get_meta(&checkpoint_key(content_hash))
+        .await
+        .map_err(|source| ImportError::Store { written: 0, source })?;
+    Ok(stored
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(total))
+}
+
+/// Writes batches and keeps the report and the checkpoint up to date.
+pub(super) struct Writer<'a> {
+    pub store: &'a dyn Store,
+    pub options: &'a ImportOptions,
+    pub progress: ProgressFn<'a>,
+    pub checkpoint_key: String,
+    /// Items in this import.
+    pub total: u64,
+    /// Items of the import committed so far (by this run or a resumed one).
+    pub done: u64,
+    pub report: ImportReport,
+}
+
+impl Writer<'_> {
+    fn failed(&self) -> impl FnOnce(StoreError) -> ImportError + use<> {
+        let written = self.report.written;
+        move |source| ImportError::Store { written, source }
+    }
+
+    /// Writes one batch (one transaction), then moves the checkpoint past it.
+    pub(super) async fn write(&mut self, batch: Vec<Item>) -> Result<(), ImportError> {
+        let attempted = batch.len() as u64;
+        let batch = self.without_present(batch).await?;
+        let batch = self.without_human_conflicts(batch).await?;
+        let n = batch.len() as u64;
+        let catalog = batch.iter().filter(|item| is_catalog_item(item)).count() as u64;
+        self.store.put_items(batch).await.map_err(self.failed())?;
+        self.report.written += n;
+        self.report.catalog_written += catalog;
+        self.done += attempted;
+        self.store
+            .put_meta(&self.checkpoint_key, &self.done.to_string())
+            .await
+            .map_err(self.failed())?;
+        (self.progress)(Progress::Written {
+            written: self.done,
+            total: self.total,
+        });
+        Ok(())
+    }
+
+    async fn without_present(&mut self, batch: Vec<Item>) -> Result<Vec<Item>, ImportError> {
+        if !self.options.resume {
+            return Ok(batch);
+        }
+        let (missing, present) = only_missing(self.store, batch)
+            .await
+            .map_err(self.failed())?;
+        self.report.already_present += present;
+        Ok(missing)
+    }
+
+    async fn without_human_conflicts(
+        &mut self,
+        batch: Vec<Item>,
+    ) -> Result<Vec<Item>, ImportError> {
+        if !self.options.keep_human_breakdowns {
+            return Ok(batch);
+        }
+        let (kept, skipped) = without_overwriting_people(self.store, batch)
+            .await
+            .map_err(self.failed())?;
+        self.report.kept_human_breakdowns += skipped;
+        Ok(kept)
+    }
+}
+
+/// Whether `item` is part of the morpheme catalog morphemes.json is built from.
+fn is_catalog_item(item: &Item) -> bool {
+    matches!(
+        item.get("__type").and_then(serde_json::Value::as_str),
+        Some(types::MORPHEME | types::MORPHEME_FAMILY)
+    )
+}
+
+/// Drops the items whose key is already in the store (one batch read). Returns
+/// the missing items and how many were present.
+async fn only_missing(store: &dyn Store, batch: Vec<Item>) -> Result<(Vec<Item>, u64), StoreError> {
+    let mut keys = Vec::with_capacity(batch.len());
+    for item in &batch {
+        let k = crate::store::item::item_keys(item)?;
+        keys.push((k.pk.to_owned(), k.sk.to_owned()));
+    }
+    let existing = store.get_items(&keys).await?;
+    let before = batch.len();
+    let missing: Vec<Item> = batch
+        .into_iter()
+        .zip(existing)
+        .filter_map(|(item, found)| found.is_none().then_some(item))
+        .collect();
+    let present = (before - missing.len()) as u64;
+    Ok((missing, present))
+}
+
+/// Drops inferred official breakdowns whose word already has an official
+/// breakdown made by a person (verified by an admin): a dataset import must
+/// never undo human review. Returns the remaining items and how many were dropped.
+async fn without_overwriting_people(
+    store: &dyn Store,
+    batch: Vec<Item>,
+) -> Result<(Vec<Item>, u64), StoreError> {
+    let is_inferred_official = |item: &Item| {
+        item.get("__type").and_then(Value::as_str) == Some(types::BREAKDOWN)
+            && item.get("sk").and_then(Value::as_str) == Some(OFFICIAL_BREAKDOWN_SK)
+            && item.get("is_inference") == Some(&Value::Bool(true))
+    };
+    let keys: Vec<(String, String)> = batch
+        .iter()
+        .filter(|i| is_inferred_official(i))
+        .filter_map(|i| i.get("pk").and_then(Value::as_str))
+        .map(|pk| (pk.to_owned(), OFFICIAL_BREAKDOWN_SK.to_owned()))
+        .collect();
+    if keys.is_empty() {
+        return Ok((batch, 0));
+    }
+    let existing = store.get_items(&keys).await?;
+    let human: std::collections::HashSet<&str> = keys
+        .iter()
+        .zip(&existing)
+        .filter(|(_, item)| {
+            item.as_ref()
+                .is_some_and(|i| i.get("is_inference") != Some(&Value::Bool(true)))
+        })
+        .map(|((pk, _), _)| pk.as_str())
+        .collect();
+    if human.is_empty() {
+        return Ok((batch, 0));
+    }
+    let before = batch.len();
+    let kept: Vec<Item> = batch
+        .into_iter()
+        .filter(|i| {
+            !(is_inferred_official(i)
+                && i.get("pk")
+                    .and_then(Value::as_str)
+                    .is_some_and(|pk| human.contains(pk)))
+        })
+        .collect();
+    let dropped = (before - kept.len()) as u64;
+    Ok((kept, dropped))
+}
