@@ -57,11 +57,7 @@ fn configure(conn: &Connection, options: &SqliteOptions) -> rusqlite::Result<()>
 /// `NORMAL` and, for bulk loads, a checkpoint (copy the WAL into the database and
 /// fsync it) every ~64 MB instead of every 4 MB: each checkpoint costs an fsync.
 pub(super) fn set_durability(conn: &Connection, durable: bool) -> rusqlite::Result<()> {
-    conn.pragma_update(
-        None,
-        "synchronous",
-        if durable { "FULL" } else { "NORMAL" },
-    )?;
+    conn.pragma_update(None, "synchronous", if durable { "FULL" } else { "NORMAL" })?;
     let pages: i64 = if durable { 1_000 } else { 16_384 };
     conn.pragma_update(None, "wal_autocheckpoint", pages)
 }
@@ -144,5 +140,28 @@ mod tests {
         assert!(open_hint(&failure(rusqlite::ffi::SQLITE_FULL)).contains("disk is full"));
         assert!(open_hint(&failure(rusqlite::ffi::SQLITE_NOTADB)).contains("not an SQLite"));
         assert_eq!(open_hint(&failure(rusqlite::ffi::SQLITE_BUSY)), "");
+    }
+
+    #[test]
+    fn durability_switches_between_full_and_bulk() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_writer(&dir.path().join("s.sqlite3"), &SqliteOptions::default()).unwrap();
+        let read =
+            |name: &str| -> i64 { conn.pragma_query_value(None, name, |r| r.get(0)).unwrap() };
+        // synchronous: 1 = NORMAL, 2 = FULL.
+        assert_eq!(
+            (read("synchronous"), read("wal_autocheckpoint")),
+            (2, 1_000)
+        );
+        set_durability(&conn, false).unwrap();
+        assert_eq!(
+            (read("synchronous"), read("wal_autocheckpoint")),
+            (1, 16_384)
+        );
+        set_durability(&conn, true).unwrap();
+        assert_eq!(
+            (read("synchronous"), read("wal_autocheckpoint")),
+            (2, 1_000)
+        );
     }
 }
