@@ -3,8 +3,9 @@
 # which spawns the bootstrap process, to its response), warm request latency through
 # gateway -> Runtime API -> bootstrap -> SQLite, RSS of one bootstrap, bundle zip size.
 # Starts rootski local on a free 127.0.0.1 port in a temp dir and stops it on exit.
+# A benchmark beside the checks, not one of them (scripts/test does not run it).
 set -euo pipefail
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$ROOT"
 . "$ROOT/scripts/lib/cargo.sh"
 
