@@ -61,10 +61,16 @@ pub fn choose(builder: Builder) -> Result<UsedBuilder, BundleError> {
     }
 }
 
+/// The first `tool` on `PATH`.
+pub(super) fn find_on_path(tool: &str) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(tool))
+        .find(|path| path.is_file())
+}
+
 fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
-        .unwrap_or(false)
+    find_on_path(tool).is_some()
 }
 
 /// The cargo command line for `used`.

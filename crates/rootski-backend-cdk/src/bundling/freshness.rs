@@ -257,7 +257,7 @@ pub fn toolchain_identity() -> Option<Vec<(String, String)>> {
         let path = if path.components().count() > 1 {
             path
         } else {
-            on_path(&path.to_string_lossy())?
+            super::cargo::find_on_path(&path.to_string_lossy())?
         };
         out.push((path.display().to_string(), stat(&path)?));
         return Some(out);
@@ -283,16 +283,9 @@ pub fn toolchain_identity() -> Option<Vec<(String, String)>> {
         }
         return (out.len() > 1).then_some(out);
     }
-    let rustc = on_path("rustc")?;
+    let rustc = super::cargo::find_on_path("rustc")?;
     out.push((rustc.display().to_string(), stat(&rustc)?));
     Some(out)
-}
-
-fn on_path(tool: &str) -> Option<PathBuf> {
-    let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths)
-        .map(|dir| dir.join(tool))
-        .find(|path| path.is_file())
 }
 
 /// The environment variables of [`ENV_NAMES`] and [`ENV_PREFIXES`] that are set, sorted,

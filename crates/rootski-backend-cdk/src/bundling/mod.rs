@@ -169,6 +169,14 @@ pub enum BundleError {
     /// Writing the zip failed.
     #[error("writing the bootstrap zip: {0}")]
     Zip(String),
+    /// Hashing the staged asset directory (its CDK asset hash) failed.
+    #[error("hashing the staged asset {path}: {message}")]
+    AssetHash {
+        /// The asset directory.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
 }
 
 /// Builds, checks and stages the Lambda `bootstrap` (see the module docs). When the
@@ -216,8 +224,11 @@ pub fn bundle_bootstrap(options: &BundleOptions) -> Result<Bundle, BundleError> 
         archive::write_bootstrap_zip(&bytes, &paths.zip)?;
     }
     let zip_bytes = std::fs::read(&paths.zip).map_err(io(&paths.zip))?;
-    let asset_fingerprint = cdk::assets::fingerprint(&paths.asset_dir)
-        .map_err(|e| BundleError::Zip(format!("fingerprinting the asset: {e}")))?;
+    let asset_fingerprint =
+        cdk::assets::fingerprint(&paths.asset_dir).map_err(|e| BundleError::AssetHash {
+            path: paths.asset_dir.clone(),
+            message: e.to_string(),
+        })?;
     let bundle = Bundle {
         asset_dir: paths.asset_dir.clone(),
         asset_fingerprint,
