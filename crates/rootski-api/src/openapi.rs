@@ -16,6 +16,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_swagger_ui::Config;
@@ -35,8 +36,41 @@ pub struct Detail {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ValidationDetail {
     /// One entry per invalid value.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<ValidationError>)]
     pub detail: Vec<FieldError>,
+}
+
+/// One entry of a 422 `detail` list (schema of [`FieldError`]).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ValidationError {
+    /// Where the value came from (`body`, `path`), then field names and list indexes.
+    #[schema(schema_with = location_schema)]
+    loc: Vec<()>,
+    /// Human-readable message.
+    msg: String,
+    /// pydantic v1's error code, e.g. `type_error.integer`.
+    #[schema(rename = "type")]
+    kind: String,
+    /// Limits of the error, e.g. `{"limit_value": 256}`.
+    #[schema(value_type = Option<Object>)]
+    ctx: Option<()>,
+}
+
+/// The schema of a value that is always `null`.
+pub fn null_schema() -> Object {
+    ObjectBuilder::new().schema_type(Type::Null).build()
+}
+
+/// `loc`: an array of field names and list indexes.
+fn location_schema() -> Array {
+    ArrayBuilder::new()
+        .items(
+            OneOfBuilder::new()
+                .item(ObjectBuilder::new().schema_type(Type::String))
+                .item(ObjectBuilder::new().schema_type(Type::Integer)),
+        )
+        .build()
 }
 
 struct BearerAuth;
@@ -71,7 +105,7 @@ impl Modify for BearerAuth {
         routes::breakdown::submit_breakdown,
         routes::morphemes::morphemes_json,
     ),
-    components(schemas(Detail, ValidationDetail)),
+    components(schemas(Detail, ValidationDetail, ValidationError)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -92,11 +126,43 @@ pub fn docs_router() -> Router {
 fn document() -> &'static Result<Vec<u8>, String> {
     static DOCUMENT: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_json()
-            .map(String::into_bytes)
-            .map_err(|e| e.to_string())
+        let mut document = serde_json::to_value(ApiDoc::openapi()).map_err(|e| e.to_string())?;
+        camel_case_links(&mut document);
+        serde_json::to_vec(&document).map_err(|e| e.to_string())
     })
+}
+
+/// utoipa 5.5 serializes a response link's fields in snake case (`operation_id`);
+/// OpenAPI names them `operationId`, `operationRef` and `requestBody`, and tools
+/// (schemathesis, client generators) reject the others. Renames them in place.
+fn camel_case_links(document: &mut serde_json::Value) {
+    const RENAMES: [(&str, &str); 3] = [
+        ("operation_id", "operationId"),
+        ("operation_ref", "operationRef"),
+        ("request_body", "requestBody"),
+    ];
+    let Some(paths) = document.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    let responses = paths
+        .values_mut()
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses"))
+        .filter_map(|responses| responses.as_object_mut())
+        .flat_map(|responses| responses.values_mut());
+    for response in responses {
+        let Some(links) = response.get_mut("links").and_then(|l| l.as_object_mut()) else {
+            continue;
+        };
+        for link in links.values_mut().filter_map(|link| link.as_object_mut()) {
+            for (from, to) in RENAMES {
+                if let Some(value) = link.remove(from) {
+                    link.insert(to.to_owned(), value);
+                }
+            }
+        }
+    }
 }
 
 async fn openapi_json() -> Result<Response, ApiError> {
@@ -158,5 +224,50 @@ mod tests {
             );
         }
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    }
+
+    fn served() -> serde_json::Value {
+        serde_json::from_slice(document().as_ref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn links_use_openapi_field_names() {
+        let doc = served();
+        let link = &doc["paths"]["/breakdown"]["post"]["responses"]["200"]["links"]["GetStoredBreakdown"];
+        assert_eq!(link["operationId"], "get_breakdown");
+        assert_eq!(link["parameters"]["word_id"], "$response.body#/word_id");
+        assert!(link.get("operation_id").is_none(), "{link}");
+        let target = &doc["paths"]["/breakdown/{word_id}"]["get"]["operationId"];
+        assert_eq!(target, "get_breakdown");
+    }
+
+    #[test]
+    fn breakdown_item_shapes_exclude_each_other() {
+        let doc = served();
+        let schemas = &doc["components"]["schemas"];
+        let text = &schemas["TextItemView"];
+        let morpheme = &schemas["MorphemeItemView"];
+        assert_eq!(text["properties"]["morpheme_id"]["type"], "null");
+        assert_eq!(morpheme["properties"]["morpheme_id"]["type"], "integer");
+        for shape in [text, morpheme] {
+            assert_eq!(shape["additionalProperties"], false, "{shape}");
+            let required = shape["required"].as_array().unwrap();
+            assert!(required.contains(&"morpheme_id".into()), "{shape}");
+        }
+    }
+
+    #[test]
+    fn every_store_backed_operation_documents_503() {
+        let doc = served();
+        for (path, method) in [
+            ("/search/{search_term}", "get"),
+            ("/word/{word_id}/{word_type}", "get"),
+            ("/breakdown/{word_id}", "get"),
+            ("/breakdown", "post"),
+            ("/morpheme/morphemes.json", "get"),
+        ] {
+            let responses = &doc["paths"][path][method]["responses"];
+            assert!(responses.get("503").is_some(), "{method} {path}: {responses}");
+        }
     }
 }

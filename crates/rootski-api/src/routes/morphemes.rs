@@ -35,21 +35,33 @@ pub use negotiate::{Encoding, choose_encoding, if_none_match_hits};
 pub const CACHE_CONTROL: &str = "public, max-age=3600";
 
 /// One entry of morphemes.json.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct Entry<'a> {
+    /// The morpheme's id.
     morpheme_id: i64,
+    /// Its text.
     morpheme: &'a str,
+    /// `prefix` | `root` | `suffix` | `link`.
     #[serde(rename = "type")]
     morpheme_type: &'a str,
+    /// `any` | `noun` | `verb` | `adjective`.
     word_pos: &'a str,
+    /// The family's id.
     family_id: i64,
+    /// The family's meanings.
     meanings: Vec<Meaning<'a>>,
+    /// Difficulty level.
     level: Option<i64>,
+    /// Comma-joined texts of the family's morphemes.
     family: &'a str,
 }
 
-#[derive(Debug, Serialize)]
+/// One meaning of the morpheme's family.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct Meaning<'a> {
+    /// The meaning's text.
     meaning: &'a str,
 }
 
@@ -312,8 +324,9 @@ async fn write_file(file: &PathBuf, json: &[u8]) {
 /// The morpheme index.
 #[utoipa::path(get, path = "/morpheme/morphemes.json", tag = "Morphemes",
     responses(
-        (status = 200, description = "Every morpheme keyed by id: {\"1\": {morpheme_id, morpheme, type, word_pos, family_id, meanings: [{meaning}], level, family}}", body = Object),
+        (status = 200, description = "Every morpheme keyed by its id (as a string)", body = std::collections::BTreeMap<String, Entry>),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
+        (status = 503, description = "The data store is unavailable", body = crate::openapi::Detail),
     ))]
 pub async fn morphemes_json(
     State(state): State<AppState>,

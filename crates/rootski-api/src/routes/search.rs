@@ -36,7 +36,11 @@ pub struct SearchHit {
 /// [`crate::app::SEARCH_CACHE_TTL`]: typing sends the same prefixes again and again.
 #[utoipa::path(get, path = "/search/{search_term}", tag = "Words",
     params(("search_term" = String, Path, description = "Prefix of the word, e.g. при")),
-    responses((status = 200, description = "Matching words, at most 100", body = SearchResponse)))]
+    responses(
+        (status = 200, description = "Matching words, at most 100", body = SearchResponse),
+        (status = 422, description = "The decoded search_term is not UTF-8", body = crate::openapi::ValidationDetail),
+        (status = 503, description = "The data store is unavailable", body = crate::openapi::Detail),
+    ))]
 pub async fn search(
     State(state): State<AppState>,
     PathParams(search_term): PathParams<String>,

@@ -80,13 +80,14 @@ impl<'a> WordPage<'a> {
 /// All data for a word page; `word_type` is accepted and ignored.
 #[utoipa::path(get, path = "/word/{word_id}/{word_type}", tag = "Words",
     params(
-        ("word_id" = i64, Path, description = "Id of the word"),
-        ("word_type" = String, Path, description = "Ignored (kept for old clients)"),
+        ("word_id" = i64, Path, description = "Id of the word", example = 8),
+        ("word_type" = String, Path, description = "Ignored (kept for old clients)", example = "verb"),
     ),
     responses(
         (status = 200, description = "The word page", body = WordPage),
         (status = 404, description = "No such word", body = crate::openapi::Detail),
-        (status = 422, description = "word_id is not an integer", body = crate::openapi::ValidationDetail),
+        (status = 422, description = "word_id is not an integer (or a parameter is not UTF-8)", body = crate::openapi::ValidationDetail),
+        (status = 503, description = "The data store is unavailable", body = crate::openapi::Detail),
     ))]
 pub async fn get_word(
     State(state): State<AppState>,

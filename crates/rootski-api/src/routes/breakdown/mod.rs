@@ -25,11 +25,14 @@ use crate::error::{ApiError, JsonBody};
 
 /// The breakdown this user should see for the word.
 #[utoipa::path(get, path = "/breakdown/{word_id}", tag = "Breakdowns",
-    params(("word_id" = String, Path, description = "Id of the word")),
+    params(("word_id" = String, Path, description = "Id of the word", example = "8")),
     responses(
         (status = 200, description = "The breakdown to show", body = BreakdownResponse),
         (status = 401, description = "Invalid bearer token", body = crate::openapi::Detail),
         (status = 404, description = "No breakdown for the word (also for a word_id that is not an integer)", body = crate::openapi::Detail),
+        (status = 422, description = "word_id is not UTF-8 once percent-decoded", body = crate::openapi::ValidationDetail),
+        (status = 500, description = "A stored item names a morpheme or family the store does not hold", body = crate::openapi::Detail),
+        (status = 503, description = "The data store is unavailable", body = crate::openapi::Detail),
     ),
     security((), ("bearer" = [])))]
 pub async fn get_breakdown(
@@ -73,16 +76,51 @@ pub struct SubmitResponse {
     pub breakdown_id: i64,
 }
 
-/// Request body of `POST /breakdown`, for the OpenAPI document.
+/// Request body of `POST /breakdown`, for the OpenAPI document (the handler
+/// validates with [`body::parse`], which reports every problem at once).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct SubmitRequest {
     /// The word being broken down.
     word_id: i64,
-    /// `{"morpheme": str (≤ 256 chars), "position": int, "morpheme_id": null}` or
-    /// `{"morpheme_id": int, "position": int}`.
-    #[schema(value_type = Vec<Object>)]
-    breakdown_items: Vec<()>,
+    /// The parts; their texts, in position order, must spell the word (else 400).
+    breakdown_items: Vec<SubmittedItemSchema>,
+}
+
+/// One submitted part: free text, or a catalogued morpheme by id. `morpheme_id`
+/// tells them apart (`null` or absent, or an integer); other fields are ignored.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum SubmittedItemSchema {
+    /// Text that is not a catalogued morpheme.
+    Text(SubmittedTextSchema),
+    /// A catalogued morpheme; its text comes from the store.
+    Morpheme(SubmittedMorphemeSchema),
+}
+
+/// `{"morpheme": "ть", "position": 1, "morpheme_id": null}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+struct SubmittedTextSchema {
+    /// The text, at most 256 characters.
+    #[schema(max_length = 256)]
+    morpheme: String,
+    /// Where the part goes in the word.
+    position: i64,
+    /// `null` or absent.
+    #[schema(schema_with = crate::openapi::null_schema)]
+    morpheme_id: Option<()>,
+}
+
+/// `{"morpheme_id": 20, "position": 0}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+struct SubmittedMorphemeSchema {
+    /// Id of a catalogued morpheme (else 404).
+    morpheme_id: i64,
+    /// Where the part goes in the word.
+    position: i64,
 }
 
 /// Submit a breakdown. An admin's becomes the word's official, verified breakdown;
@@ -90,12 +128,18 @@ pub struct SubmitRequest {
 #[utoipa::path(post, path = "/breakdown", tag = "Breakdowns",
     request_body = SubmitRequest,
     responses(
-        (status = 200, description = "Stored", body = SubmitResponse),
+        (status = 200, description = "Stored", body = SubmitResponse,
+            links(("GetStoredBreakdown" = (
+                operation_id = "get_breakdown",
+                parameters(("word_id" = "$response.body#/word_id")),
+                description = "The breakdown this user now sees for the word",
+            )))),
         (status = 400, description = "The parts do not sum to the word", body = crate::openapi::Detail),
         (status = 401, description = "Invalid bearer token", body = crate::openapi::Detail),
         (status = 404, description = "Unknown word or morpheme ids", body = crate::openapi::Detail),
         (status = 413, description = "Body larger than 64 KiB", body = crate::openapi::Detail),
-        (status = 422, description = "Malformed body", body = crate::openapi::ValidationDetail),
+        (status = 422, description = "Malformed body, or a Content-Type other than JSON", body = crate::openapi::ValidationDetail),
+        (status = 503, description = "The data store is unavailable", body = crate::openapi::Detail),
     ),
     security((), ("bearer" = [])))]
 pub async fn submit_breakdown(

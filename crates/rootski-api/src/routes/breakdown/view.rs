@@ -37,6 +37,8 @@ pub struct BreakdownResponse {
 }
 
 /// One part of a breakdown: a catalogued morpheme with its family, or plain text.
+/// The two shapes exclude each other: `morpheme_id` is an integer in the first and
+/// `null` in the second, and neither has other fields than it lists.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum ItemView {
@@ -48,18 +50,20 @@ pub enum ItemView {
 
 /// `{"morpheme": "ть", "position": 1, "morpheme_id": null}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TextItemView {
     /// The text.
     pub morpheme: String,
     /// Position in the word.
     pub position: i64,
     /// Always `null`.
-    #[schema(value_type = Option<i64>)]
+    #[schema(schema_with = crate::openapi::null_schema, required = true)]
     pub morpheme_id: Option<()>,
 }
 
 /// A catalogued morpheme, enriched from its family.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MorphemeItemView {
     /// The morpheme's id.
     pub morpheme_id: i64,
