@@ -152,27 +152,47 @@ fn props_to_array(props: &Map<String, Value>, prefix: &str) -> Vec<String> {
 }
 
 /// Reads `cdk.json` ("context") and `cdk.context.json` from `dir` (missing files are
-/// fine) and applies `-c key=value` pairs on top, as the CDK CLI does.
-pub fn load_context(dir: &Path, cli: &[(String, String)]) -> Result<Map<String, Value>> {
+/// fine) and applies `-c key=value` pairs (from [`parse_context_arg`]) on top, as the
+/// CDK CLI does.
+pub fn load_context(dir: &Path, cli: &[(String, Value)]) -> Result<Map<String, Value>> {
     let mut ctx = read_json_object(&dir.join("cdk.context.json"))?;
     if let Some(Value::Object(c)) = read_json_object(&dir.join("cdk.json"))?.remove("context") {
         ctx.extend(c);
     }
     for (k, v) in cli {
-        ctx.insert(k.clone(), Value::String(v.clone()));
+        ctx.insert(k.clone(), v.clone());
     }
     Ok(ctx)
 }
 
-/// Parses one `-c key=value` argument.
-pub fn parse_context_arg(arg: &str) -> Result<(String, String)> {
-    match arg.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+/// Parses one `-c key=value` argument. The value is a string, except a JSON object or
+/// array (a context-lookup answer such as a hosted zone), which is kept as JSON.
+///
+/// Lookup keys contain `=` themselves (`hosted-zone:account=1:domainName=x:region=y`),
+/// so a JSON value is split off at the first `={` or `=[`; anything else at the first
+/// `=`, as the CDK CLI splits.
+pub fn parse_context_arg(arg: &str) -> Result<(String, Value)> {
+    let at = arg
+        .find("={")
+        .or_else(|| arg.find("=["))
+        .or_else(|| arg.find('='));
+    match at {
+        Some(i) if i > 0 => Ok((arg[..i].to_string(), context_value(&arg[i + 1..]))),
         _ => Err(Error::validation(
             "",
             format!("context argument {arg:?} must look like key=value"),
         )),
     }
+}
+
+fn context_value(value: &str) -> Value {
+    let t = value.trim_start();
+    if (t.starts_with('{') || t.starts_with('['))
+        && let Ok(v) = serde_json::from_str(value)
+    {
+        return v;
+    }
+    Value::String(value.to_string())
 }
 
 fn read_json_object(path: &Path) -> Result<Map<String, Value>> {

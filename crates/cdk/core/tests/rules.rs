@@ -298,6 +298,21 @@ fn context_files_and_cli_values() {
     assert_eq!(ctx["b"], "cli");
     assert_eq!(ctx["c"], "ctxfile");
     assert!(cdk::context::parse_context_arg("novalue").is_err());
+    assert!(cdk::context::parse_context_arg("=x").is_err());
+    // Lookup keys hold `=`: a JSON answer is split off at `={`, a plain value at the
+    // first `=` (as the CDK CLI does).
+    let key = "hosted-zone:account=1:domainName=rootski.io:region=us-west-2";
+    let (k, v) =
+        cdk::context::parse_context_arg(&format!("{key}={{\"Id\":\"/hostedzone/Z\"}}")).unwrap();
+    assert_eq!(k, key);
+    assert_eq!(v["Id"], "/hostedzone/Z");
+    let (k, v) = cdk::context::parse_context_arg("rootski:region=eu-west-1").unwrap();
+    assert_eq!(
+        (k.as_str(), v),
+        ("rootski:region", Value::from("eu-west-1"))
+    );
+    let (k, v) = cdk::context::parse_context_arg("a=b=c").unwrap();
+    assert_eq!((k.as_str(), v), ("a", Value::from("b=c")));
     let app = App::new(AppProps {
         context: ctx,
         read_environment: false,

@@ -129,8 +129,8 @@ pub(crate) fn synthesize(
     };
     let mut context = base_context(app_dir.as_deref())?;
     for arg in &args.context {
-        let (key, value) = split_context_arg(arg)?;
-        context.insert(key, parse_context_value(&value));
+        let (key, value) = cdk::context::parse_context_arg(arg)?;
+        context.insert(key, value);
     }
     context.extend(extra_context.clone());
     let bundle = match (&args.code_asset, args.no_bundle, &app_dir) {
@@ -204,30 +204,6 @@ fn find_app_dir() -> anyhow::Result<Option<PathBuf>> {
         .map(Path::to_path_buf))
 }
 
-/// `key=value`; lookup keys contain `=` themselves (`hosted-zone:account=...`), so a
-/// JSON value is split off at `={` / `=[`, anything else at the first `=`.
-fn split_context_arg(arg: &str) -> anyhow::Result<(String, String)> {
-    let at = arg
-        .find("={")
-        .or_else(|| arg.find("=["))
-        .or_else(|| arg.find('='));
-    match at {
-        Some(i) if i > 0 => Ok((arg[..i].to_string(), arg[i + 1..].to_string())),
-        _ => bail!("context argument {arg:?} must look like key=value"),
-    }
-}
-
-/// `-c` values are strings, except JSON objects/arrays (a context-lookup answer).
-fn parse_context_value(value: &str) -> Value {
-    let t = value.trim_start();
-    if (t.starts_with('{') || t.starts_with('['))
-        && let Ok(v) = serde_json::from_str(value)
-    {
-        return v;
-    }
-    Value::String(value.to_string())
-}
-
 pub(crate) fn explain_missing(m: &cdk::MissingContext) -> String {
     let mut s = format!("  - \"{}\" (provider {})\n", m.key, m.provider);
     if m.provider == "hosted-zone" {
@@ -254,18 +230,6 @@ pub(crate) fn explain_missing(m: &cdk::MissingContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn context_args_split_before_json_values() {
-        let key = "hosted-zone:account=1:domainName=rootski.io:region=us-west-2";
-        let (k, v) = split_context_arg(&format!("{key}={{\"Id\":\"/hostedzone/Z\"}}")).unwrap();
-        assert_eq!(k, key);
-        assert_eq!(parse_context_value(&v)["Id"], "/hostedzone/Z");
-        let (k, v) = split_context_arg("rootski:region=eu-west-1").unwrap();
-        assert_eq!((k.as_str(), v.as_str()), ("rootski:region", "eu-west-1"));
-        assert!(split_context_arg("novalue").is_err());
-        assert!(split_context_arg("=x").is_err());
-    }
 
     #[test]
     fn a_missing_app_dir_is_named_not_mistaken_for_missing_context() {
