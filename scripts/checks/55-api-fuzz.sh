@@ -53,10 +53,11 @@ fuzz() {
     curl -s --max-time 2 -o /dev/null "$base/health" || fail "rootski serve ($name) did not answer within 300 s"
 
     local start=$SECONDS
-    schemathesis --config-file tools/schemathesis/schemathesis.toml run "$base/openapi.json" \
+    # From $WORK: schemathesis keeps a .schemathesis/ cache in its working directory.
+    (cd "$WORK" && schemathesis --config-file "$ROOT/tools/schemathesis/schemathesis.toml" run "$base/openapi.json" \
         --header "Authorization: Bearer $TOKEN" \
         --seed 20261203 --max-examples "$MAX_EXAMPLES" --generation-database none \
-        --no-color --request-timeout 30 >"$WORK/fuzz-$name.out" 2>&1 \
+        --no-color --request-timeout 30 >"$WORK/fuzz-$name.out" 2>&1) \
         || { cat "$WORK/fuzz-$name.out" >&2; fail "schemathesis found failures on the $name store"; }
     echo "$name store: $(grep -Eo '[0-9]+ generated' "$WORK/fuzz-$name.out" | head -1) test cases," \
         "0 failures, $((SECONDS - start)) s"

@@ -233,7 +233,8 @@ mod tests {
     #[test]
     fn links_use_openapi_field_names() {
         let doc = served();
-        let link = &doc["paths"]["/breakdown"]["post"]["responses"]["200"]["links"]["GetStoredBreakdown"];
+        let link =
+            &doc["paths"]["/breakdown"]["post"]["responses"]["200"]["links"]["GetStoredBreakdown"];
         assert_eq!(link["operationId"], "get_breakdown");
         assert_eq!(link["parameters"]["word_id"], "$response.body#/word_id");
         assert!(link.get("operation_id").is_none(), "{link}");
@@ -267,7 +268,10 @@ mod tests {
             ("/morpheme/morphemes.json", "get"),
         ] {
             let responses = &doc["paths"][path][method]["responses"];
-            assert!(responses.get("503").is_some(), "{method} {path}: {responses}");
+            assert!(
+                responses.get("503").is_some(),
+                "{method} {path}: {responses}"
+            );
         }
     }
 }
