@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use super::parse::{self, Raw};
 use super::{ConfigError, ENV_PREFIX, Settings};
 
-/// Names of all settings, as YAML keys (lower case) and as `ROOTSKI__<UPPER>`.
-const KNOWN_SETTINGS: &[&str] = &[
+/// Names of all settings, as YAML keys (lower case) and as `ROOTSKI__<UPPER>`
+/// (`ROOTSKI__CONFIG_FILE_PATH`, which names the file, is not one of them).
+pub const KNOWN_SETTINGS: &[&str] = &[
     "environment",
     "fetch_values_from_aws_ssm",
     "ssm_endpoint_url",
@@ -27,6 +28,10 @@ const KNOWN_SETTINGS: &[&str] = &[
     "log_level",
     "host",
     "port",
+    "header_read_timeout",
+    "body_read_timeout",
+    "keep_alive_timeout",
+    "max_connections",
     "store",
     "db",
     "cognito_aws_region",
@@ -146,6 +151,18 @@ pub(super) fn from_lookup(
     }
     if let Some(v) = sources.get_set("port", parse::port)? {
         settings.port = v;
+    }
+    if let Some(v) = sources.get("header_read_timeout", parse::timeout)? {
+        settings.header_read_timeout = v;
+    }
+    if let Some(v) = sources.get("body_read_timeout", parse::timeout)? {
+        settings.body_read_timeout = v;
+    }
+    if let Some(v) = sources.get("keep_alive_timeout", parse::timeout)? {
+        settings.keep_alive_timeout = v;
+    }
+    if let Some(v) = sources.get("max_connections", parse::connection_count)? {
+        settings.max_connections = v;
     }
     if let Some(v) = sources.get("store", parse::store_kind)? {
         settings.store = v;
@@ -402,6 +419,52 @@ mod tests {
         let err = Settings::from_lookup(lookup(&[("ROOTSKI__CONFIG_FILE_PATH", &path_text)]))
             .unwrap_err();
         assert!(err.to_string().contains("`port` in"), "{err}");
+    }
+
+    #[test]
+    fn server_limits_come_from_environment_and_file() {
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rootski-config.yml");
+        std::fs::write(
+            &path,
+            "header_read_timeout: 5\nkeep_alive_timeout: 2.5s\nmax_connections: 64\n",
+        )
+        .unwrap();
+        let path_text = path.to_str().unwrap().to_owned();
+        let settings = Settings::from_lookup(lookup(&[
+            ("ROOTSKI__CONFIG_FILE_PATH", &path_text),
+            ("ROOTSKI__BODY_READ_TIMEOUT", "1500ms"),
+            ("ROOTSKI__MAX_CONNECTIONS", "8"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.header_read_timeout, Duration::from_secs(5));
+        assert_eq!(settings.body_read_timeout, Duration::from_millis(1500));
+        assert_eq!(settings.keep_alive_timeout, Duration::from_millis(2500));
+        assert_eq!(settings.max_connections, 8);
+        assert!(settings.warnings.is_empty(), "{:?}", settings.warnings);
+
+        let defaults =
+            Settings::from_lookup(lookup(&[("ROOTSKI__KEEP_ALIVE_TIMEOUT", "")])).unwrap();
+        assert_eq!(
+            defaults.keep_alive_timeout,
+            crate::config::DEFAULT_KEEP_ALIVE_TIMEOUT
+        );
+
+        for (name, value) in [
+            ("ROOTSKI__HEADER_READ_TIMEOUT", "0"),
+            ("ROOTSKI__BODY_READ_TIMEOUT", "soon"),
+            ("ROOTSKI__KEEP_ALIVE_TIMEOUT", "-1"),
+            ("ROOTSKI__MAX_CONNECTIONS", "0"),
+        ] {
+            let message = Settings::from_lookup(lookup(&[(name, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.contains(name) && !message.contains('\n'),
+                "{message}"
+            );
+        }
     }
 
     #[test]

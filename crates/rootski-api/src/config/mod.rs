@@ -22,8 +22,9 @@ pub mod ssm;
 pub mod ssm_source;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-pub use load::ConfigSource;
+pub use load::{ConfigSource, KNOWN_SETTINGS};
 pub use ssm_source::{SSM_SETTINGS, SsmFailure, resolve_ssm};
 
 /// Prefix of every environment variable the API reads.
@@ -39,6 +40,38 @@ pub const DEFAULT_S3_STATIC_SITE_ORIGIN: &str =
 
 /// Where the embedded store lives when neither `ROOTSKI__DB` nor `--db` says otherwise.
 pub const DEFAULT_DB_PATH: &str = "rootski.sqlite3";
+
+/// Default `ROOTSKI__HEADER_READ_TIMEOUT`: a new connection must deliver a complete
+/// request head (request line and headers) within 10 s of being accepted, and a
+/// kept-alive one within 10 s of the first byte of its next request. A head is a few
+/// hundred bytes to a few KiB that real clients send in one packet; 10 s covers a
+/// slow mobile link with retransmissions, while a client trickling bytes (slowloris)
+/// loses its connection quickly. (Go's and nginx's guidance is 5–60 s; hyper's own
+/// default is 30 s.)
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default `ROOTSKI__BODY_READ_TIMEOUT`: a request body must arrive in full within
+/// 30 s of the handler starting to read it. Bodies are at most 64 KiB
+/// ([`crate::BODY_LIMIT_BYTES`]), so this allows ~2 KiB/s, slower than any usable
+/// link; and the deployed API (API Gateway's 29 s integration timeout) never lets a
+/// request take longer, so no client of the API expects more.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default `ROOTSKI__KEEP_ALIVE_TIMEOUT`: a kept-alive connection with no request in
+/// progress is closed after 75 s without the first byte of a new one. Longer than
+/// the 60 s idle timeout of AWS load balancers and of most proxies, so a proxy in
+/// front of `rootski serve` always gives up on an idle connection first and never
+/// sends a request onto one this server is closing (the keep-alive race that turns
+/// into 502s); nginx uses the same 75 s. Browsers keep idle connections longer
+/// (60–300 s), so for them the server closes first, which they handle.
+pub const DEFAULT_KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(75);
+
+/// Default `ROOTSKI__MAX_CONNECTIONS`: at most 512 client connections are open at
+/// once; more wait in the listen backlog (see [`crate::server`]). Each connection
+/// costs a file descriptor, and the common soft limit is 1024 per process, shared
+/// with the store's files and its outbound connections (DynamoDB, S3), so 512 keeps
+/// the server below it instead of failing accepts with "too many open files".
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// Deployment environment (`ROOTSKI__ENVIRONMENT`): decides the log format and the SSM
 /// prefix `/rootski/<env>/`.
@@ -148,6 +181,18 @@ pub struct Settings {
     pub host: String,
     /// `ROOTSKI__PORT`, default 3333 (0 picks a free port).
     pub port: u16,
+    /// `ROOTSKI__HEADER_READ_TIMEOUT`, default [`DEFAULT_HEADER_READ_TIMEOUT`]: time
+    /// allowed for a request head (`rootski serve` only).
+    pub header_read_timeout: Duration,
+    /// `ROOTSKI__BODY_READ_TIMEOUT`, default [`DEFAULT_BODY_READ_TIMEOUT`]: time
+    /// allowed for a request body once its reading starts; a late body gets 408.
+    pub body_read_timeout: Duration,
+    /// `ROOTSKI__KEEP_ALIVE_TIMEOUT`, default [`DEFAULT_KEEP_ALIVE_TIMEOUT`]: how long
+    /// an idle kept-alive connection waits for its next request.
+    pub keep_alive_timeout: Duration,
+    /// `ROOTSKI__MAX_CONNECTIONS`, default [`DEFAULT_MAX_CONNECTIONS`]: client
+    /// connections open at once; more wait to be accepted.
+    pub max_connections: usize,
     /// `ROOTSKI__STORE`: `embedded` (default) or `dynamodb`.
     pub store: StoreKind,
     /// `ROOTSKI__DB`: path of the embedded store, default `rootski.sqlite3`.
@@ -185,6 +230,10 @@ impl Default for Settings {
             log_level: LogLevel::Info,
             host: "127.0.0.1".to_owned(),
             port: 3333,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            keep_alive_timeout: DEFAULT_KEEP_ALIVE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             store: StoreKind::Embedded,
             db: PathBuf::from(DEFAULT_DB_PATH),
             cognito_aws_region: None,

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::{Environment, LogLevel, StoreKind};
 
@@ -79,6 +80,34 @@ pub(super) fn port(raw: &Raw) -> Result<u16, String> {
     raw.text()?
         .parse::<u16>()
         .map_err(|_| "a TCP port number from 0 to 65535".to_owned())
+}
+
+/// A server timeout: seconds (`10`, `2.5`, `10s`) or milliseconds (`500ms`), from
+/// 1 ms to a day. Zero is refused rather than read as "no timeout": every timeout
+/// of the server is a defence, and turning one off should not be one typo away.
+pub(super) fn timeout(raw: &Raw) -> Result<Duration, String> {
+    const EXPECTED: &str =
+        "a duration from 1ms to 1 day, in seconds (10, 2.5, 10s) or milliseconds (500ms)";
+    let text = raw.text()?.to_ascii_lowercase();
+    let (number, seconds_per_unit) = match text.strip_suffix("ms") {
+        Some(number) => (number, 0.001),
+        None => (text.strip_suffix('s').unwrap_or(&text), 1.0),
+    };
+    let value: f64 = number.trim().parse().map_err(|_| EXPECTED.to_owned())?;
+    let seconds = value * seconds_per_unit;
+    if !(0.001..=86_400.0).contains(&seconds) {
+        return Err(EXPECTED.to_owned());
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| EXPECTED.to_owned())
+}
+
+/// How many connections may be open at once: 1 to 1,000,000.
+pub(super) fn connection_count(raw: &Raw) -> Result<usize, String> {
+    const EXPECTED: &str = "a whole number of connections from 1 to 1000000";
+    match raw.text()?.parse::<usize>() {
+        Ok(count) if (1..=1_000_000).contains(&count) => Ok(count),
+        _ => Err(EXPECTED.to_owned()),
+    }
 }
 
 pub(super) fn environment(raw: &Raw) -> Result<Environment, String> {
@@ -183,5 +212,32 @@ mod tests {
         assert_eq!(log_level(&t("CRITICAL")).unwrap(), LogLevel::Error);
         assert!(port(&t("70000")).is_err());
         assert!(domain(&t("https://x.io")).is_err());
+    }
+
+    #[test]
+    fn timeouts_take_seconds_or_milliseconds() {
+        assert_eq!(timeout(&t("10")).unwrap(), Duration::from_secs(10));
+        assert_eq!(timeout(&t(" 2.5 ")).unwrap(), Duration::from_millis(2500));
+        assert_eq!(timeout(&t("10s")).unwrap(), Duration::from_secs(10));
+        assert_eq!(timeout(&t("500ms")).unwrap(), Duration::from_millis(500));
+        assert_eq!(timeout(&t("300 MS")).unwrap(), Duration::from_millis(300));
+        assert_eq!(timeout(&t("86400")).unwrap(), Duration::from_secs(86_400));
+        for bad in [
+            "0", "0ms", "-1", "0.5ms", "86401", "1e9", "inf", "NaN", "ten", "10m", "s", "",
+        ] {
+            let err = timeout(&t(bad)).expect_err(bad);
+            assert!(err.contains("500ms"), "{bad}: {err}");
+        }
+        assert!(timeout(&Raw::List(vec!["1".into()])).is_err());
+    }
+
+    #[test]
+    fn connection_counts_are_positive_and_bounded() {
+        assert_eq!(connection_count(&t("1")).unwrap(), 1);
+        assert_eq!(connection_count(&t("1024")).unwrap(), 1024);
+        assert_eq!(connection_count(&t("1000000")).unwrap(), 1_000_000);
+        for bad in ["0", "-5", "1000001", "1.5", "many", "1_000"] {
+            assert!(connection_count(&t(bad)).is_err(), "{bad}");
+        }
     }
 }
