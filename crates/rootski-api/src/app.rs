@@ -1,10 +1,10 @@
-//! The application: shared state, the router with its middleware, and `serve`.
+//! The application: shared state and the router with its middleware.
 //!
-//! Nothing here knows how it is hosted: `rootski serve` hands [`serve`] a TCP
-//! listener, the Lambda `bootstrap` hands [`router`] to `lambda_http` (after stripping
-//! the stage or base-path prefix), tests bind `127.0.0.1:0`.
+//! Nothing here knows how it is hosted: `rootski serve` hands [`router`] and a TCP
+//! listener to [`crate::server::serve`], the Lambda `bootstrap` hands [`router`] to
+//! `lambda_http` (after stripping the stage or base-path prefix), tests bind
+//! `127.0.0.1:0`.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +12,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, Response, StatusCode};
 use axum::routing::{get, post};
-use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -28,7 +27,7 @@ use crate::routes;
 use crate::routes::morphemes::MorphemesAsset;
 use crate::store::Store;
 use crate::ttl_cache::TtlCache;
-use crate::{cors, openapi};
+use crate::{cors, error, limits, openapi};
 
 /// Largest request body accepted (64 KiB); larger bodies get 413.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -135,9 +134,10 @@ impl AppState {
     }
 }
 
-/// Every route of `API.md` with CORS, the body limit, request ids, tracing and
-/// panic catching. Paths are served as given: strip any API Gateway stage or base
-/// path (`/prod`, `/v1`) before calling it.
+/// Every route of `API.md` with CORS, the head and body limits ([`limits`]),
+/// request ids, tracing, panic catching and JSON for every error
+/// ([`error::json_error_bodies`]). Paths are served as given: strip any
+/// API Gateway stage or base path (`/prod`, `/v1`) before calling it.
 pub fn router(state: AppState) -> Router {
     let cors_layer = cors::layer(state.settings());
     let routes = Router::new()
@@ -171,20 +171,10 @@ pub fn router(state: AppState) -> Router {
             .layer(PropagateRequestIdLayer::x_request_id())
             .map_response(cors::strip_unapproved)
             .layer(cors_layer)
-            .layer(CatchPanicLayer::custom(panic_response)),
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(axum::middleware::from_fn(error::json_error_bodies))
+            .layer(axum::middleware::from_fn(limits::reject_oversized)),
     )
-}
-
-/// Serves `router` on `listener` until `shutdown` completes, then lets in-flight
-/// requests finish.
-pub async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 fn make_span<B>(request: &Request<B>) -> Span {

@@ -14,8 +14,11 @@
 //! - [`auth`]: Cognito JWT verification against a JWKS loaded once; the current user.
 //! - [`routes`]: one module per resource (search, word, breakdown, morphemes, health).
 //! - [`error`] / [`validation`]: `{"detail": ...}` errors and FastAPI's 422 shape.
+//! - [`limits`]: URI, header and declared body size checked before any handler.
 //! - [`cors`], [`openapi`], [`telemetry`]: CORS policy, OpenAPI + Swagger UI, logging.
-//! - [`app`]: [`AppState`], [`router`] and [`serve`] — what binaries and tests call.
+//! - [`app`]: [`AppState`] and [`router`] — what binaries and tests call.
+//! - [`server`]: [`serve`], the router on a TCP listener with timeouts, a
+//!   connection cap and graceful shutdown (`rootski serve`, tests).
 //!
 //! The library never reads flags and does not know whether it runs under
 //! `rootski serve`, the Lambda runtime or a test.
@@ -33,12 +36,15 @@ pub mod auth;
 pub mod config;
 pub mod cors;
 pub mod error;
+pub mod limits;
 pub mod openapi;
 pub mod routes;
+pub mod server;
 pub mod telemetry;
 pub mod ttl_cache;
 pub mod validation;
 
-pub use app::{AppState, BODY_LIMIT_BYTES, router, serve, shutdown_signal};
+pub use app::{AppState, BODY_LIMIT_BYTES, router, shutdown_signal};
 pub use config::{ConfigError, Settings};
 pub use error::ApiError;
+pub use server::{ServeOptions, serve};

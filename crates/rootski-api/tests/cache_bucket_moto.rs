@@ -12,7 +12,7 @@ use rootski_api::auth::Jwks;
 use rootski_api::import::{self, ImportOptions, Source};
 use rootski_api::object_cache::{MORPHEMES_JSON_KEY, ObjectCache, S3CacheOptions, S3ObjectCache};
 use rootski_api::store::{SqliteStore, Store};
-use rootski_api::{AppState, Settings, router, serve};
+use rootski_api::{AppState, ServeOptions, Settings, router, serve};
 
 const ENDPOINT_VAR: &str = "ROOTSKI_TEST_S3_ENDPOINT";
 
@@ -84,9 +84,14 @@ async fn first_index(
         listener.local_addr().unwrap()
     );
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, router(state), async {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(serve(
+        listener,
+        router(state),
+        ServeOptions::default(),
+        async {
+            let _ = rx.await;
+        },
+    ));
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .no_proxy()

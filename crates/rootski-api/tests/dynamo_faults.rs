@@ -21,7 +21,7 @@ use rootski_api::auth::Jwks;
 use rootski_api::domain::SearchEntry;
 use rootski_api::store::dynamo::{DynamoStore, ensure_table};
 use rootski_api::store::{Store, StoreError, codec};
-use rootski_api::{AppState, Settings, router, serve};
+use rootski_api::{AppState, ServeOptions, Settings, router, serve};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -133,7 +133,12 @@ async fn dynamodb_down_mid_run_gives_503_then_recovers() {
     let app = router(AppState::new(Settings::default(), store, Jwks::empty()));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(serve(listener, app, std::future::pending()));
+    let server = tokio::spawn(serve(
+        listener,
+        app,
+        ServeOptions::default(),
+        std::future::pending(),
+    ));
     let client = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(30))

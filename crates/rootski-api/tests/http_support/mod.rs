@@ -15,13 +15,14 @@ pub mod tokens;
 #[path = "../dynamo_support/mod.rs"]
 pub mod dynamo_support;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rootski_api::auth::Jwks;
 use rootski_api::store::{SqliteStore, Store};
-use rootski_api::{AppState, Settings, router, serve};
+use rootski_api::{AppState, ServeOptions, Settings, router, serve};
 use tokio::sync::oneshot;
 
 /// Region and pool of the fake Cognito issuer the tests trust.
@@ -105,6 +106,7 @@ impl TestServer {
             ..Settings::default()
         };
         adjust(&mut settings);
+        let options = ServeOptions::from_settings(&settings);
         let jwks = Jwks::from_file(&fixture_path("jwks.json")).expect("test JWKS");
         let app = router(AppState::new(settings, store.clone(), jwks));
 
@@ -113,7 +115,7 @@ impl TestServer {
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, app, async {
+        let task = tokio::spawn(serve(listener, app, options, async {
             let _ = rx.await;
         }));
         let client = reqwest::Client::builder()
@@ -130,6 +132,14 @@ impl TestServer {
             task: Some(task),
             _dir: dir,
         }
+    }
+
+    /// The server's address, for tests that speak raw HTTP.
+    pub fn addr(&self) -> SocketAddr {
+        self.base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("base is http://<ip>:<port>")
     }
 
     /// Absolute URL of `path`.

@@ -17,7 +17,7 @@ use rootski_api::config::StoreKind;
 use rootski_api::import::{Progress, open_seeded_store};
 use rootski_api::store::Store;
 use rootski_api::store::dynamo::{DynamoOptions, DynamoStore};
-use rootski_api::{AppState, Settings, router, serve, shutdown_signal};
+use rootski_api::{AppState, ServeOptions, Settings, router, serve, shutdown_signal};
 
 /// Every variable `rootski serve` reads, shown under `--help`.
 const ENVIRONMENT_HELP: &str = "\
@@ -50,6 +50,12 @@ names are case-insensitive):
                                       .../cognito_user_pool_id, .../cognito_web_client_id (AWS region and
                                       credentials as for DynamoDB); a missing one stops start-up
   ROOTSKI__SSM_ENDPOINT_URL           SSM-compatible endpoint (moto) instead of AWS (else AWS_ENDPOINT_URL)
+  ROOTSKI__HEADER_READ_TIMEOUT        time for a request's line and headers, from the accept or from the first
+                                      byte of a next request; a late head closes the connection [default: 10s]
+  ROOTSKI__BODY_READ_TIMEOUT          time for a request body once it is read; a late body gets 408 [default: 30s]
+  ROOTSKI__KEEP_ALIVE_TIMEOUT         an idle kept-alive connection is closed after this [default: 75s]
+                                      (timeouts: seconds such as 10 or 2.5, or milliseconds such as 500ms)
+  ROOTSKI__MAX_CONNECTIONS            client connections open at once; more wait to be accepted [default: 512]
 
 Without Cognito settings the API serves everyone as the anonymous user and refuses every
 bearer token. A wrong value stops start-up with the variable's name.";
@@ -153,9 +159,10 @@ async fn serve_until_stopped(settings: Settings, seed: bool) -> anyhow::Result<(
             cache.location()
         );
     }
+    let options = ServeOptions::from_settings(&settings);
     let state = AppState::with_object_cache(settings, store, jwks, cache);
     eprintln!("rootski API listening on http://{local} (docs: http://{local}/docs)");
-    serve(listener, router(state), shutdown_signal())
+    serve(listener, router(state), options, shutdown_signal())
         .await
         .context("server failed")?;
     eprintln!("rootski API stopped");
@@ -265,6 +272,17 @@ mod tests {
         let defaults = Cli::parse_from(["serve"]).args.apply(Settings::default());
         assert_eq!((defaults.host.as_str(), defaults.port), ("127.0.0.1", 3333));
         assert_eq!(defaults.store, StoreKind::Embedded);
+    }
+
+    #[test]
+    fn help_lists_every_setting() {
+        for name in rootski_api::config::KNOWN_SETTINGS {
+            let variable = format!("ROOTSKI__{}", name.to_ascii_uppercase());
+            assert!(
+                ENVIRONMENT_HELP.contains(&format!("  {variable} ")),
+                "{variable} is missing from ENVIRONMENT_HELP"
+            );
+        }
     }
 
     #[test]
