@@ -16,6 +16,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
+use utoipa::openapi::Ref;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -93,6 +96,62 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Statuses the server answers for any operation before a handler runs
+/// ([`crate::limits`], [`crate::server`]), each with a `{"detail": ...}` body.
+struct ServerStatuses;
+
+impl Modify for ServerStatuses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let detail = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Detail")))
+                .build()
+        };
+        let response = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(JSON_MEDIA_TYPE, detail())
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path == "/openapi.json" || path.starts_with("/docs") {
+                continue;
+            }
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.put, true),
+                (&mut item.delete, false),
+                (&mut item.patch, true),
+            ];
+            for (operation, reads_body) in operations {
+                let Some(operation) = operation else { continue };
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| response(description).into());
+                };
+                add(
+                    "413",
+                    "The declared Content-Length is over the 64 KiB body limit",
+                );
+                add("414", "The request target is longer than 8 KiB");
+                add("431", "The header fields total more than 32 KiB");
+                if reads_body {
+                    add(
+                        "408",
+                        "The body was not received within ROOTSKI__BODY_READ_TIMEOUT",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Media type of every JSON body in the document.
+const JSON_MEDIA_TYPE: &str = "application/json";
+
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
@@ -106,7 +165,7 @@ impl Modify for BearerAuth {
         routes::morphemes::morphemes_json,
     ),
     components(schemas(Detail, ValidationDetail, ValidationError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ServerStatuses),
 )]
 pub struct ApiDoc;
 
@@ -268,6 +327,9 @@ mod tests {
             ("/morpheme/morphemes.json", "get"),
         ] {
             let responses = &doc["paths"][path][method]["responses"];
+            for status in ["413", "414", "431"] {
+                assert!(responses.get(status).is_some(), "{method} {path}: {status}");
+            }
             assert!(
                 responses.get("503").is_some(),
                 "{method} {path}: {responses}"
