@@ -1,12 +1,15 @@
 //! Limits checked on a request's head, before any handler runs or any body byte is
 //! read: a request target over [`URI_LIMIT_BYTES`] gets 414, header fields over
-//! [`HEADER_LIMIT_BYTES`] get 431, and a declared `Content-Length` over
-//! [`BODY_LIMIT_BYTES`] gets 413 — each with the API's `{"detail": ...}` body.
+//! [`HEADER_LIMIT_BYTES`] get 431, and a request that sends `Expect: 100-continue`
+//! with a declared `Content-Length` over [`BODY_LIMIT_BYTES`] gets 413 — each with
+//! the API's `{"detail": ...}` body.
 //!
-//! The 413 is answered before the body is polled, so for `Expect: 100-continue` the
-//! server never sends `100 Continue` and the client never uploads the body. Bodies
-//! without a length (chunked) are still cut at the limit while they are read
-//! (`DefaultBodyLimit` in [`crate::app::router`]).
+//! That 413 is answered before the body is polled, so the server never sends
+//! `100 Continue` and the client never uploads the body. Other oversized bodies are
+//! cut at the limit while they are read (`DefaultBodyLimit` in
+//! [`crate::app::router`]): a client that did not ask first is already sending its
+//! body, and answering before reading any of it would close the connection under
+//! its writes (a reset instead of the 413: hyper has no lingering close).
 //!
 //! Why our own limits below the server's: hyper rejects some heads itself, before
 //! the router sees them, and answers with an empty body (there is no hook to shape
@@ -56,6 +59,9 @@ fn check<B>(request: &axum::http::Request<B>) -> Option<ApiError> {
     if header_bytes > HEADER_LIMIT_BYTES {
         return Some(ApiError::HeadersTooLarge);
     }
+    if !expects_continue(request.headers()) {
+        return None;
+    }
     // hyper has already refused an unparsable or conflicting Content-Length (400);
     // a value too big for u64 is certainly over the limit.
     let declared = request.headers().get(CONTENT_LENGTH)?.to_str().ok()?;
@@ -64,6 +70,14 @@ fn check<B>(request: &axum::http::Request<B>) -> Option<ApiError> {
         Err(_) => declared.trim().bytes().all(|b| b.is_ascii_digit()),
     };
     too_large.then_some(ApiError::PayloadTooLarge)
+}
+
+/// Whether the client waits for `100 Continue` before sending its body.
+fn expects_continue(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::EXPECT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("100-continue"))
 }
 
 /// Length of the request target as it was sent.
@@ -114,18 +128,22 @@ mod tests {
     }
 
     #[test]
-    fn declared_lengths_over_the_body_limit_are_refused() {
+    fn declared_lengths_over_the_body_limit_are_refused_before_100_continue() {
+        let expect = ("expect", "100-Continue");
         let at_limit = BODY_LIMIT_BYTES.to_string();
-        assert!(check(&request("/", &[("content-length", &at_limit)])).is_none());
+        assert!(check(&request("/", &[("content-length", &at_limit), expect])).is_none());
         for over in [
             (BODY_LIMIT_BYTES + 1).to_string(),
             "99999999999999999999999".to_owned(),
         ] {
             assert!(matches!(
-                check(&request("/", &[("content-length", &over)])),
+                check(&request("/", &[("content-length", &over), expect])),
                 Some(ApiError::PayloadTooLarge)
             ));
+            // Without the expectation the body is already on its way: it is read
+            // up to the limit instead (DefaultBodyLimit).
+            assert!(check(&request("/", &[("content-length", &over)])).is_none());
         }
-        assert!(check(&request("/", &[("content-length", "12abc")])).is_none());
+        assert!(check(&request("/", &[("content-length", "12abc"), expect])).is_none());
     }
 }
