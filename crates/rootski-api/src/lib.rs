@@ -19,6 +19,8 @@
 //! - [`app`]: [`AppState`] and [`router`] — what binaries and tests call.
 //! - [`server`]: [`serve`], the router on a TCP listener with timeouts, a
 //!   connection cap and graceful shutdown (`rootski serve`, tests).
+//! - [`startup`]: the store, token keys and cache bucket from [`Settings`], the
+//!   one way every host (Lambda, `serve`, `local`, `import`) builds the app.
 //!
 //! The library never reads flags and does not know whether it runs under
 //! `rootski serve`, the Lambda runtime or a test.
@@ -40,6 +42,7 @@ pub mod limits;
 pub mod openapi;
 pub mod routes;
 pub mod server;
+pub mod startup;
 pub mod telemetry;
 pub mod ttl_cache;
 pub mod validation;

@@ -224,6 +224,11 @@ impl MorphemesAsset {
         }
     }
 
+    /// The cache bucket morphemes.json is kept in, if any.
+    pub fn cache(&self) -> Option<&Arc<dyn ObjectCache>> {
+        self.cache.as_ref()
+    }
+
     /// The built document, reading it from the cache bucket or building it from
     /// the store on first call. A failed build is not cached: the next request
     /// tries again.

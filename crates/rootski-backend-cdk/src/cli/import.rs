@@ -7,9 +7,11 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use rootski_api::Settings;
+use rootski_api::config::StoreKind;
 use rootski_api::import::{self, ImportError, ImportOptions, Progress, Source};
-use rootski_api::store::dynamo::{DynamoOptions, DynamoStore, ensure_table};
-use rootski_api::store::{SqliteOptions, SqliteStore, Store};
+use rootski_api::startup::{self, StoreAtStart, TableAtStart};
+use rootski_api::store::{SqliteOptions, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -171,33 +173,42 @@ async fn forget_cached_index() {
 
 /// The store to import into and how to name it in messages.
 async fn open_store(args: &Args) -> anyhow::Result<(Arc<dyn Store>, String)> {
-    match args.store {
-        StoreArg::Embedded => {
-            // An import is re-runnable (idempotent, resumable), so it need not fsync
-            // every batch: a crash loses at most the last batches, which --resume redoes.
-            let sqlite_options = SqliteOptions {
-                durable: false,
-                ..SqliteOptions::default()
-            };
-            let store = SqliteStore::open_with(&args.db, sqlite_options)
-                .with_context(|| format!("cannot open the store (--db {})", args.db.display()))?;
-            Ok((Arc::new(store), args.db.display().to_string()))
-        }
-        StoreArg::Dynamodb => {
-            // Writes go out as BatchWriteItem calls of 25 items, a few in flight at
-            // once, unprocessed items retried; --resume skips committed batches and
-            // present items (BatchGetItem per batch).
-            let mut options = DynamoOptions::new(args.table.clone());
-            options.endpoint_url = args.endpoint_url.clone();
-            let store = DynamoStore::connect(&options)
-                .await
-                .context("cannot set up the DynamoDB client (set AWS_REGION and credentials)")?;
-            if args.create_table && ensure_table(store.client(), store.table()).await? {
-                eprintln!("created DynamoDB table {}", store.table());
-            }
-            Ok((Arc::new(store), format!("DynamoDB table {}", args.table)))
-        }
+    let settings = Settings {
+        store: match args.store {
+            StoreArg::Embedded => StoreKind::Embedded,
+            StoreArg::Dynamodb => StoreKind::Dynamodb,
+        },
+        db: args.db.clone(),
+        dynamo_table_name: args.table.clone(),
+        dynamo_endpoint_url: args.endpoint_url.clone(),
+        ..Settings::default()
+    };
+    let how = StoreAtStart {
+        // An import is re-runnable (idempotent, resumable), so it need not fsync
+        // every batch: a crash loses at most the last batches, which --resume redoes.
+        sqlite: SqliteOptions {
+            durable: false,
+            ..SqliteOptions::default()
+        },
+        // Writes go out as BatchWriteItem calls of 25 items, a few in flight at
+        // once, unprocessed items retried; --resume skips committed batches and
+        // present items (BatchGetItem per batch).
+        table: if args.create_table {
+            TableAtStart::Create
+        } else {
+            TableAtStart::Trust
+        },
+        ..StoreAtStart::default()
+    };
+    let opened = startup::open_store(&settings, how).await?;
+    if opened.created_table {
+        eprintln!("{}", opened.report);
     }
+    let target = match args.store {
+        StoreArg::Embedded => args.db.display().to_string(),
+        StoreArg::Dynamodb => format!("DynamoDB table {}", args.table),
+    };
+    Ok((opened.store, target))
 }
 
 fn print_skipped(errors: &[rootski_api::import::LineError]) {
@@ -255,7 +266,7 @@ impl ProgressReporter {
 mod tests {
     use super::*;
     use clap::Parser;
-    use rootski_api::store::Store;
+    use rootski_api::store::{SqliteStore, Store};
     use std::path::Path;
 
     #[derive(Parser)]

@@ -24,8 +24,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use cdk_toolkit::assembly::CloudAssembly;
 use cdk_toolkit::local::{LocalApi, LocalOptions, LocalStack, PseudoParameters};
-use rootski_api::import::open_seeded_store;
-use rootski_api::store::dynamo::{DynamoOptions, DynamoStore, ensure_table};
+use rootski_api::startup::{self, StoreAtStart, TableAtStart};
 use rootski_backend_cdk::app::{self, AppConfig, STACK_ID};
 use rootski_backend_cdk::bundling::{BundleOptions, bundle_bootstrap};
 use rootski_backend_cdk::lambda_rest_api::stacks::lambda_rest_api::RootskiLambdaRestApiProps;
@@ -155,23 +154,34 @@ async fn serve(args: &Args, output: &Path, listener: std::net::TcpListener) -> a
         .or_insert_with(|| private_tmp.path().display().to_string());
     if let StoreArg::Embedded = args.store {
         let db = absolute(&args.db)?;
-        let (store, outcome) = open_seeded_store(&db, !args.no_seed, &|_| {})
-            .await
-            .with_context(|| format!("cannot prepare the embedded store at {}", db.display()))?;
-        drop(store);
-        eprintln!("{}", outcome.describe(&db));
+        let settings = rootski_api::Settings {
+            db: db.clone(),
+            ..rootski_api::Settings::default()
+        };
+        let how = StoreAtStart {
+            seed: !args.no_seed,
+            ..StoreAtStart::default()
+        };
+        let opened = startup::open_store(&settings, how).await?;
+        drop(opened.store);
+        eprintln!("{}", opened.report);
         overrides.insert("ROOTSKI__STORE".into(), "embedded".into());
         overrides.insert("ROOTSKI__DB".into(), db.display().to_string());
     } else {
         if std::env::var_os("ROOTSKI__DYNAMO_ENDPOINT_URL").is_some() {
             // A local emulator starts empty: create the table as the table stack
             // defines it (nothing happens if it exists).
-            let settings = rootski_api::Settings::from_env_and_file()?;
-            let store = DynamoStore::connect(&DynamoOptions::from_settings(&settings))
-                .await
-                .context("cannot set up the DynamoDB client (set AWS_REGION and credentials)")?;
-            if ensure_table(store.client(), store.table()).await? {
-                eprintln!("created DynamoDB table {}", store.table());
+            let settings = rootski_api::Settings {
+                store: rootski_api::config::StoreKind::Dynamodb,
+                ..rootski_api::Settings::from_env_and_file()?
+            };
+            let how = StoreAtStart {
+                table: TableAtStart::Create,
+                ..StoreAtStart::default()
+            };
+            let opened = startup::open_store(&settings, how).await?;
+            if opened.created_table {
+                eprintln!("{}", opened.report);
             }
         }
         overrides.insert("ROOTSKI__STORE".into(), "dynamodb".into());

@@ -8,16 +8,13 @@
 //! `GET /search/при` answers with no other set-up step.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rootski_api::auth::Jwks;
 use rootski_api::config::StoreKind;
-use rootski_api::import::{Progress, open_seeded_store};
-use rootski_api::store::Store;
-use rootski_api::store::dynamo::{DynamoOptions, DynamoStore};
-use rootski_api::{AppState, ServeOptions, Settings, router, serve, shutdown_signal};
+use rootski_api::import::Progress;
+use rootski_api::startup::{self, StoreAtStart, TableAtStart};
+use rootski_api::{ServeOptions, Settings, router, serve, shutdown_signal};
 
 /// Every variable `rootski serve` reads, shown under `--help`.
 const ENVIRONMENT_HELP: &str = "\
@@ -141,8 +138,7 @@ async fn serve_until_stopped(settings: Settings, seed: bool) -> anyhow::Result<(
                 .unwrap_or_default(),
         );
     }
-    let store = open_store(&settings, seed).await?;
-    let jwks = Jwks::from_settings(&settings).await?;
+    // The port first: a busy one fails now, not after seeding the store.
     let address = format!("{}:{}", settings.host, settings.port);
     let listener = tokio::net::TcpListener::bind(&address)
         .await
@@ -152,15 +148,26 @@ async fn serve_until_stopped(settings: Settings, seed: bool) -> anyhow::Result<(
     let local = listener
         .local_addr()
         .context("listening socket has no address")?;
-    let cache = rootski_api::object_cache::from_settings(&settings).await;
-    if let Some(cache) = &cache {
+    let bar = seeding_bar();
+    let progress = |event: Progress| show_seeding(&bar, event);
+    let how = StoreAtStart {
+        seed,
+        table: TableAtStart::Check,
+        progress: &progress,
+        ..StoreAtStart::default()
+    };
+    let opened = startup::open_store(&settings, how).await;
+    bar.finish_and_clear();
+    let opened = opened?;
+    eprintln!("{}", opened.report);
+    let options = ServeOptions::from_settings(&settings);
+    let state = startup::app_state(settings, opened.store).await?;
+    if let Some(cache) = state.morphemes().cache() {
         eprintln!(
             "morphemes.json is kept in the cache bucket {}",
             cache.location()
         );
     }
-    let options = ServeOptions::from_settings(&settings);
-    let state = AppState::with_object_cache(settings, store, jwks, cache);
     eprintln!("rootski API listening on http://{local} (docs: http://{local}/docs)");
     serve(listener, router(state), options, shutdown_signal())
         .await
@@ -169,58 +176,31 @@ async fn serve_until_stopped(settings: Settings, seed: bool) -> anyhow::Result<(
     Ok(())
 }
 
-async fn open_store(settings: &Settings, seed: bool) -> anyhow::Result<Arc<dyn Store>> {
-    match settings.store {
-        StoreKind::Embedded => {
-            let bar = ProgressBar::new(0);
-            bar.set_style(
-                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} items")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-            let progress = |event: Progress| match event {
-                Progress::Reading { source } => {
-                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                    bar.set_message(format!("seeding the embedded store: reading {source}"));
-                }
-                Progress::Validated { total, .. } => {
-                    bar.set_length(total);
-                    bar.set_message("seeding the embedded store: writing");
-                }
-                Progress::Written { written, total } => {
-                    bar.set_length(total);
-                    bar.set_position(written);
-                }
-            };
-            let (store, outcome) = open_seeded_store(&settings.db, seed, &progress)
-                .await
-                .with_context(|| {
-                    format!(
-                        "cannot prepare the embedded store at {}",
-                        settings.db.display()
-                    )
-                })?;
-            bar.finish_and_clear();
-            eprintln!("{}", outcome.describe(&settings.db));
-            Ok(Arc::new(store))
+/// A progress bar for seeding, drawn only once seeding starts.
+fn seeding_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} items")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    bar
+}
+
+fn show_seeding(bar: &ProgressBar, event: Progress) {
+    match event {
+        Progress::Reading { source } => {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_message(format!("seeding the embedded store: reading {source}"));
         }
-        StoreKind::Dynamodb => {
-            let options = DynamoOptions::from_settings(settings);
-            let store = DynamoStore::connect(&options).await.with_context(|| {
-                format!(
-                    "cannot set up the DynamoDB client for table {} (ROOTSKI__DYNAMO_TABLE_NAME)",
-                    options.table_name
-                )
-            })?;
-            rootski_api::store::dynamo::check_table(store.client(), store.table())
-                .await
-                .context(
-                    "the DynamoDB store is not usable (check ROOTSKI__DYNAMO_TABLE_NAME, \
-                     ROOTSKI__DYNAMO_ENDPOINT_URL or AWS_ENDPOINT_URL, AWS_REGION and credentials)",
-                )?;
-            eprintln!("serving from DynamoDB table {}", store.table());
-            Ok(Arc::new(store))
+        Progress::Validated { total, .. } => {
+            bar.set_length(total);
+            bar.set_message("seeding the embedded store: writing");
+        }
+        Progress::Written { written, total } => {
+            bar.set_length(total);
+            bar.set_position(written);
         }
     }
 }

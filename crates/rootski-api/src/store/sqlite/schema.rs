@@ -68,10 +68,10 @@ fn open_hint(err: &rusqlite::Error) -> &'static str {
     use rusqlite::ErrorCode;
     match err.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => {
-            " (the file is not an SQLite database: choose another --db path)"
+            " (the file is not an SQLite database: choose another --db (ROOTSKI__DB) path)"
         }
         Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
-            " (the file or its directory is not writable by this user: fix the permissions or choose another --db path)"
+            " (the file or its directory is not writable by this user: fix the permissions or choose another --db (ROOTSKI__DB) path)"
         }
         Some(ErrorCode::DiskFull) => " (the disk is full: free space and try again)",
         _ => "",
@@ -86,7 +86,7 @@ pub(super) fn open_writer(path: &Path, options: &SqliteOptions) -> Result<Connec
         return Err(open_error(
             path,
             format!(
-                "directory {} does not exist; create it or choose another --db path",
+                "directory {} does not exist; create it or choose another --db (ROOTSKI__DB) path",
                 parent.display()
             ),
         ));
