@@ -285,26 +285,9 @@ fn wants_ssm(flag: bool, variable: Option<&str>) -> bool {
     })
 }
 
-/// Ctrl-C or SIGTERM.
+/// Ctrl-C or SIGTERM (the API's signal), then a line saying so.
 async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+    rootski_api::shutdown_signal().await;
     eprintln!("\nstopping the local stack...");
 }
 
