@@ -109,12 +109,11 @@ pub fn build(config: &AppConfig) -> Result<(App, RootskiLambdaRestApiStack)> {
     Ok((app, stack))
 }
 
-/// Builds and synthesizes into `config.outdir`.
+/// Builds and synthesizes into `config.outdir`; `missing` holds the unanswered
+/// lookups of every stack.
 pub fn synth(config: &AppConfig) -> Result<Synthesized> {
-    let (app, stack) = build(config)?;
+    let (app, _stack) = build(config)?;
     let assembly = app.synth()?;
-    Ok(Synthesized {
-        assembly,
-        missing: stack.missing_context(),
-    })
+    let missing = assembly.missing.clone();
+    Ok(Synthesized { assembly, missing })
 }

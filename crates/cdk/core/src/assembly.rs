@@ -46,6 +46,8 @@ pub struct CloudAssembly {
     pub manifest: Value,
     /// Stacks in tree order.
     pub stacks: Vec<StackArtifact>,
+    /// Context lookups of every stack that had no answer (manifest `missing`), by key.
+    pub missing: Vec<crate::MissingContext>,
 }
 
 impl CloudAssembly {
@@ -236,6 +238,7 @@ pub(crate) fn write(
     }
     let mut artifacts = Map::new();
     let mut missing: Vec<Value> = Vec::new();
+    let mut missing_contexts: Vec<crate::MissingContext> = Vec::new();
     let mut stacks = Vec::new();
     for (stack, template) in rendered {
         let syn = stack.synthesizer();
@@ -393,6 +396,12 @@ pub(crate) fn write(
         artifacts.insert(artifact_id.clone(), Value::Object(artifact));
 
         for m in stack.missing_context() {
+            if !missing_contexts
+                .iter()
+                .any(|known: &crate::MissingContext| known.key == m.key)
+            {
+                missing_contexts.push(m.clone());
+            }
             let mut p = m.props.clone();
             if with_roles {
                 p.insert(
@@ -430,10 +439,12 @@ pub(crate) fn write(
         &outdir.join("cdk.out"),
         &to_js_json(&json!({"version": SCHEMA_VERSION}), 0),
     )?;
+    missing_contexts.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(CloudAssembly {
         directory: outdir,
         manifest,
         stacks,
+        missing: missing_contexts,
     })
 }
 

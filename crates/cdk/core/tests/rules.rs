@@ -235,8 +235,21 @@ fn context_keys_and_missing_entries() {
     let got = ContextProvider::get_value(&stack, opts.clone()).unwrap();
     assert!(got.missing);
     assert_eq!(got.value, json!({"Id": "DUMMY"}));
+    // A second stack's lookups are collected too, once per key, sorted by key.
+    let other = env_stack(&app, "T");
+    let other_opts = GetContextValueOptions {
+        provider: "ami".into(),
+        props: json!({"filters": "x"}).as_object().cloned().unwrap(),
+        dummy_value: json!("ami-1234"),
+        ..Default::default()
+    };
+    let (other_key, _) = ContextProvider::get_key(&other, &other_opts).unwrap();
+    assert!(ContextProvider::get_value(&other, other_opts).unwrap().missing);
+    assert!(ContextProvider::get_value(&other, opts.clone()).unwrap().missing);
     let assembly = app.synth().unwrap();
-    let missing = &assembly.manifest["missing"][0];
+    let keys: Vec<&str> = assembly.missing.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(keys, [other_key.as_str(), key.as_str()]);
+    let missing = &assembly.manifest["missing"][1];
     assert_eq!(missing["key"], json!(key));
     assert_eq!(missing["props"]["dummyValue"], json!({"Id": "DUMMY"}));
     assert!(
