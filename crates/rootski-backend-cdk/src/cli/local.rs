@@ -25,9 +25,8 @@ use anyhow::{Context, bail};
 use cdk_toolkit::assembly::CloudAssembly;
 use cdk_toolkit::local::{LocalApi, LocalOptions, LocalStack, PseudoParameters};
 use rootski_api::startup::{self, StoreAtStart, TableAtStart};
-use rootski_backend_cdk::app::{self, AppConfig, STACK_ID};
+use rootski_backend_cdk::app::STACK_ID;
 use rootski_backend_cdk::bundling::{BundleOptions, bundle_bootstrap};
-use rootski_backend_cdk::lambda_rest_api::stacks::lambda_rest_api::RootskiLambdaRestApiProps;
 
 use super::serve::StoreArg;
 
@@ -108,30 +107,17 @@ fn bundle(root: &Path, no_build: bool) -> anyhow::Result<PathBuf> {
     Ok(bundle.asset_dir)
 }
 
-/// INTEGRATION POINT with the stack: synthesis with the bundle as the code asset.
+/// Synthesis with the bundle as the code asset, through `rootski synth`'s path (the
+/// same context merging and stacks).
 fn synthesize(root: &Path, output: &Path, asset_dir: &Path) -> anyhow::Result<()> {
-    let context = if root.join("cdk.json").is_file() {
-        cdk::context::load_context(root, &[]).context("reading cdk.json / cdk.context.json")?
-    } else {
-        serde_json::Map::new()
-    };
-    let config = AppConfig {
-        outdir: output.to_path_buf(),
-        context,
-        default_account: std::env::var("CDK_DEFAULT_ACCOUNT")
-            .ok()
-            .or_else(|| Some("123456789012".into())),
-        default_region: std::env::var("CDK_DEFAULT_REGION")
-            .ok()
-            .or_else(|| Some("us-east-1".into())),
-        path_metadata: true,
-        stack_props: RootskiLambdaRestApiProps {
-            code_asset: Some(asset_dir.to_path_buf()),
-            ..Default::default()
-        },
-    };
-    let synthesized = app::synth(&config).context("synthesizing the stack")?;
-    for missing in &synthesized.missing {
+    let args = super::synth::Args::local(
+        output.to_path_buf(),
+        root.to_path_buf(),
+        asset_dir.to_path_buf(),
+    );
+    let run = super::synth::synthesize(&args, &serde_json::Map::new())
+        .context("synthesizing the stack")?;
+    for missing in &run.synthesized.missing {
         // Lookups (the hosted zone) only matter for deploying; locally a dummy is fine.
         eprintln!(
             "note: context {:?} is not available; using a dummy value locally",

@@ -46,6 +46,10 @@ pub struct Args {
     /// bundling, and no warning about the placeholder.
     #[arg(skip)]
     environments_only: bool,
+    /// Account and region used when neither the context nor `CDK_DEFAULT_ACCOUNT` /
+    /// `CDK_DEFAULT_REGION` name them (`rootski local`, which never deploys).
+    #[arg(skip)]
+    fallback_environment: Option<(String, String)>,
 }
 
 impl Args {
@@ -59,6 +63,22 @@ impl Args {
             code_asset: None,
             no_bundle: true,
             environments_only: true,
+            fallback_environment: self.fallback_environment.clone(),
+        }
+    }
+
+    /// The synthesis of `rootski local`: the workspace's context, `code_asset` as the
+    /// function's code, and a placeholder environment when none is configured
+    /// (lookups then use their dummy values, which is fine for a local run).
+    pub(crate) fn local(output: PathBuf, app_dir: PathBuf, code_asset: PathBuf) -> Self {
+        Self {
+            output: Some(output),
+            context: Vec::new(),
+            app_dir: Some(app_dir),
+            code_asset: Some(code_asset),
+            no_bundle: false,
+            environments_only: false,
+            fallback_environment: Some(("123456789012".into(), "us-east-1".into())),
         }
     }
 }
@@ -153,11 +173,16 @@ pub(crate) fn synthesize(
             "warning: --no-bundle: the function code is a placeholder bootstrap; do not deploy this assembly"
         );
     }
+    let fallback = args.fallback_environment.as_ref();
     let config = AppConfig {
         outdir: outdir.clone(),
         context,
-        default_account: std::env::var("CDK_DEFAULT_ACCOUNT").ok(),
-        default_region: std::env::var("CDK_DEFAULT_REGION").ok(),
+        default_account: std::env::var("CDK_DEFAULT_ACCOUNT")
+            .ok()
+            .or_else(|| fallback.map(|(account, _)| account.clone())),
+        default_region: std::env::var("CDK_DEFAULT_REGION")
+            .ok()
+            .or_else(|| fallback.map(|(_, region)| region.clone())),
         path_metadata: true,
         stack_props: RootskiLambdaRestApiProps {
             code_asset: args.code_asset.clone(),
@@ -241,6 +266,7 @@ mod tests {
             code_asset: None,
             no_bundle: true,
             environments_only: false,
+            fallback_environment: None,
         };
         let err = synthesize(&args, &Map::new())
             .err()
