@@ -244,8 +244,16 @@ fn context_keys_and_missing_entries() {
         ..Default::default()
     };
     let (other_key, _) = ContextProvider::get_key(&other, &other_opts).unwrap();
-    assert!(ContextProvider::get_value(&other, other_opts).unwrap().missing);
-    assert!(ContextProvider::get_value(&other, opts.clone()).unwrap().missing);
+    assert!(
+        ContextProvider::get_value(&other, other_opts)
+            .unwrap()
+            .missing
+    );
+    assert!(
+        ContextProvider::get_value(&other, opts.clone())
+            .unwrap()
+            .missing
+    );
     let assembly = app.synth().unwrap();
     let keys: Vec<&str> = assembly.missing.iter().map(|m| m.key.as_str()).collect();
     assert_eq!(keys, [other_key.as_str(), key.as_str()]);
