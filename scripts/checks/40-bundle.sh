@@ -38,4 +38,13 @@ if [ "$(printf '%s\n2.34\n' "$max" | sort -V | tail -1)" != "2.34" ]; then
     echo "bootstrap needs GLIBC $max > 2.34 (provided.al2023)"
     exit 1
 fi
-echo "bundle: reproducible, glibc <= 2.34"
+# The function never seeds a store: the bundled open dataset (data/*.zst, 3.5 MB,
+# compiled into the CLI for `rootski serve`/`local`) must not be linked into it.
+python3 - "$unpacked/bootstrap" data/*.jsonl.zst <<'PY'
+import sys
+binary = open(sys.argv[1], "rb").read()
+for path in sys.argv[2:]:
+    head = open(path, "rb").read()[:4096]
+    assert head not in binary, f"{path} is embedded in bootstrap: the function reaches the seeding code"
+PY
+echo "bundle: reproducible, glibc <= 2.34, no bundled dataset"

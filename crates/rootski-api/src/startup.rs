@@ -27,24 +27,20 @@ pub enum TableAtStart {
 
 /// How the host wants the store opened.
 pub struct StoreAtStart<'a> {
-    /// Seed a new or empty embedded store with the bundled open dataset (needs the
-    /// `bundled-dataset` feature; a store holding other items is never touched).
-    pub seed: bool,
     /// What to do with a DynamoDB table.
     pub table: TableAtStart,
     /// Options of the embedded store (durability of writes).
     pub sqlite: SqliteOptions,
-    /// Seeding progress.
+    /// Seeding progress ([`open_seeded_store`]).
     pub progress: ProgressFn<'a>,
 }
 
 fn no_progress(_: Progress) {}
 
 impl Default for StoreAtStart<'_> {
-    /// No seeding, the table trusted, durable writes, no progress.
+    /// The table trusted, durable writes, no progress.
     fn default() -> Self {
         StoreAtStart {
-            seed: false,
             table: TableAtStart::Trust,
             sqlite: SqliteOptions::default(),
             progress: &no_progress,
@@ -98,71 +94,63 @@ pub enum StartupError {
     Jwks(#[from] ConfigError),
 }
 
-/// Opens the store `settings` name, as `how` asks.
+/// Opens the store `settings` name, as `how` asks. Never seeds: the Lambda function
+/// calls this, and the bundled dataset stays out of its binary.
 pub async fn open_store(
     settings: &Settings,
     how: StoreAtStart<'_>,
 ) -> Result<OpenedStore, StartupError> {
     match settings.store {
-        StoreKind::Embedded => open_embedded(settings, how).await,
+        StoreKind::Embedded => {
+            let store = open_embedded(settings, how.sqlite).await?;
+            Ok(OpenedStore {
+                store: Arc::new(store),
+                report: format!("serving the embedded store {}", settings.db.display()),
+                created_table: false,
+            })
+        }
         StoreKind::Dynamodb => open_dynamo(settings, how.table).await,
     }
 }
 
-async fn open_embedded(
+/// [`open_store`], seeding a new or empty embedded store with the bundled open
+/// dataset first (`rootski serve` and `rootski local`); a store holding other items
+/// is never touched, and `seed: false` never seeds. The report says which happened.
+#[cfg(feature = "bundled-dataset")]
+pub async fn open_seeded_store(
     settings: &Settings,
     how: StoreAtStart<'_>,
-) -> Result<OpenedStore, StartupError> {
-    let path = settings.db.clone();
-    let options = how.sqlite;
-    let store = tokio::task::spawn_blocking(move || SqliteStore::open_with(path, options))
-        .await
-        .map_err(|err| StartupError::Embedded {
-            source: StoreError::Worker(err.to_string()),
-        })?
-        .map_err(|source| StartupError::Embedded { source })?;
-    let report = seed(settings, &store, how.seed, how.progress).await?;
-    Ok(OpenedStore {
-        store: Arc::new(store),
-        report,
-        created_table: false,
-    })
-}
-
-#[cfg(feature = "bundled-dataset")]
-async fn seed(
-    settings: &Settings,
-    store: &SqliteStore,
     seed: bool,
-    progress: ProgressFn<'_>,
-) -> Result<String, StartupError> {
+) -> Result<OpenedStore, StartupError> {
+    if settings.store != StoreKind::Embedded {
+        return open_store(settings, how).await;
+    }
+    let store = open_embedded(settings, how.sqlite).await?;
     let dataset = crate::import::bundled_dataset();
-    let outcome = crate::import::seed_if_new(store, &dataset, seed, progress)
+    let outcome = crate::import::seed_if_new(&store, &dataset, seed, how.progress)
         .await
         .map_err(|source| StartupError::Seed {
             path: settings.db.display().to_string(),
             source,
         })?;
-    Ok(outcome.describe(&settings.db))
+    Ok(OpenedStore {
+        store: Arc::new(store),
+        report: outcome.describe(&settings.db),
+        created_table: false,
+    })
 }
 
-#[cfg(not(feature = "bundled-dataset"))]
-async fn seed(
+async fn open_embedded(
     settings: &Settings,
-    _store: &SqliteStore,
-    seed: bool,
-    _progress: ProgressFn<'_>,
-) -> Result<String, StartupError> {
-    if seed {
-        return Err(StartupError::Unsupported(
-            "this build has no bundled open dataset to seed the embedded store with \
-             (build with the `bundled-dataset` feature, or do not ask for seeding)",
-        ));
-    }
-    Ok(format!(
-        "serving the embedded store {}",
-        settings.db.display()
-    ))
+    options: SqliteOptions,
+) -> Result<SqliteStore, StartupError> {
+    let path = settings.db.clone();
+    tokio::task::spawn_blocking(move || SqliteStore::open_with(path, options))
+        .await
+        .map_err(|err| StartupError::Embedded {
+            source: StoreError::Worker(err.to_string()),
+        })?
+        .map_err(|source| StartupError::Embedded { source })
 }
 
 #[cfg(feature = "dynamodb")]

@@ -144,11 +144,8 @@ async fn serve(args: &Args, output: &Path, listener: std::net::TcpListener) -> a
             db: db.clone(),
             ..rootski_api::Settings::default()
         };
-        let how = StoreAtStart {
-            seed: !args.no_seed,
-            ..StoreAtStart::default()
-        };
-        let opened = startup::open_store(&settings, how).await?;
+        let opened =
+            startup::open_seeded_store(&settings, StoreAtStart::default(), !args.no_seed).await?;
         drop(opened.store);
         eprintln!("{}", opened.report);
         overrides.insert("ROOTSKI__STORE".into(), "embedded".into());

@@ -151,12 +151,11 @@ async fn serve_until_stopped(settings: Settings, seed: bool) -> anyhow::Result<(
     let bar = seeding_bar();
     let progress = |event: Progress| show_seeding(&bar, event);
     let how = StoreAtStart {
-        seed,
         table: TableAtStart::Check,
         progress: &progress,
         ..StoreAtStart::default()
     };
-    let opened = startup::open_store(&settings, how).await;
+    let opened = startup::open_seeded_store(&settings, how, seed).await;
     bar.finish_and_clear();
     let opened = opened?;
     eprintln!("{}", opened.report);
