@@ -25,6 +25,8 @@
 //! The library never reads flags and does not know whether it runs under
 //! `rootski serve`, the Lambda runtime or a test.
 
+#![warn(missing_docs)]
+
 pub mod domain;
 pub mod import;
 pub mod object_cache;

@@ -19,22 +19,28 @@ pub enum BreakdownKind {
 /// A breakdown of one word, official or submitted by a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breakdown {
+    /// The word this breakdown splits (stored as a string).
     #[serde(
         serialize_with = "lenient::id_as_string",
         deserialize_with = "lenient::int"
     )]
     pub word_id: WordId,
+    /// The word's text, which the breakdown's items concatenate to.
     #[serde(default, deserialize_with = "lenient::text")]
     pub word: String,
     /// `anonymous` for inferences, `anon@rootski.io` for anonymous API users.
     #[serde(default)]
     pub submitted_by_user_email: Option<String>,
+    /// Whether an admin has verified the breakdown.
     #[serde(default, deserialize_with = "lenient::boolish")]
     pub is_verified: bool,
+    /// Whether the breakdown was inferred by the dataset rather than submitted.
     #[serde(default, deserialize_with = "lenient::boolish")]
     pub is_inference: bool,
+    /// When the breakdown was submitted.
     #[serde(default)]
     pub date_submitted: StoredDate,
+    /// When it was verified (`"None"` when never).
     #[serde(default)]
     pub date_verified: StoredDate,
     /// In stored order (which is position order for everything this API writes).
@@ -46,16 +52,20 @@ pub struct Breakdown {
 /// catalogued morpheme (e.g. an unknown ending typed by a user).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BreakdownItem {
+    /// Order of the item within the word.
     #[serde(deserialize_with = "lenient::int")]
     pub position: i64,
+    /// The item's text.
     #[serde(default, deserialize_with = "lenient::text")]
     pub morpheme: String,
+    /// The catalogued morpheme, when the text is one.
     #[serde(
         default,
         serialize_with = "lenient::opt_id_as_string",
         deserialize_with = "lenient::opt_int"
     )]
     pub morpheme_id: Option<MorphemeId>,
+    /// The catalogued morpheme's family, stored beside its id.
     #[serde(
         default,
         serialize_with = "lenient::opt_id_as_string",

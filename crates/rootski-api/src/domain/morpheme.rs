@@ -6,13 +6,16 @@ use serde::{Deserialize, Serialize};
 /// A morpheme item (`MORPHEME`): found by id through gsi1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Morpheme {
+    /// The morpheme's id (stored as a string).
     #[serde(
         serialize_with = "lenient::id_as_string",
         deserialize_with = "lenient::int"
     )]
     pub morpheme_id: MorphemeId,
+    /// The morpheme's text.
     #[serde(default, deserialize_with = "lenient::text")]
     pub morpheme: String,
+    /// The family the morpheme belongs to.
     #[serde(
         serialize_with = "lenient::id_as_string",
         deserialize_with = "lenient::int"
@@ -24,6 +27,7 @@ pub struct Morpheme {
 /// enriched with, and one entry group of morphemes.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MorphemeFamily {
+    /// The family's id (stored as a string).
     #[serde(
         serialize_with = "lenient::id_as_string",
         deserialize_with = "lenient::int"
@@ -36,6 +40,7 @@ pub struct MorphemeFamily {
     /// `any` | `noun` | `verb` | `adjective`.
     #[serde(default = "any_pos", deserialize_with = "word_pos_or_any")]
     pub word_pos: String,
+    /// Difficulty level of the family, when known.
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub level: Option<i64>,
     /// Absent or null reads as empty.
@@ -70,11 +75,13 @@ impl MorphemeFamily {
 /// One entry of a family's `morphemes` list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyMember {
+    /// The member morpheme's id.
     #[serde(
         serialize_with = "lenient::id_as_string",
         deserialize_with = "lenient::int"
     )]
     pub morpheme_id: MorphemeId,
+    /// The member morpheme's text.
     #[serde(default, deserialize_with = "lenient::text")]
     pub morpheme: String,
 }
@@ -83,6 +90,8 @@ pub struct FamilyMember {
 /// morpheme.json.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MorphemeCatalog {
+    /// Every morpheme, sorted by id.
     pub morphemes: Vec<Morpheme>,
+    /// Every morpheme family, sorted by id.
     pub families: Vec<MorphemeFamily>,
 }

@@ -12,7 +12,9 @@ pub const INFERENCE_SUBMITTER: &str = "anonymous";
 /// A registered user (`USER` item, pk = sk = `USER#<email>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
+    /// The user's e-mail address (the key of the item).
     pub email: String,
+    /// Whether the user may verify breakdowns.
     #[serde(default, deserialize_with = "lenient::boolish")]
     pub is_admin: bool,
 }

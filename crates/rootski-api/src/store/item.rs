@@ -13,12 +13,19 @@ pub const KEY_ATTRIBUTES: [&str; 6] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk",
 /// The keys an item is stored and indexed under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemKeys<'a> {
+    /// Partition key.
     pub pk: &'a str,
+    /// Sort key.
     pub sk: &'a str,
+    /// Partition key of the first global secondary index.
     pub gsi1pk: Option<&'a str>,
+    /// Sort key of the first global secondary index.
     pub gsi1sk: Option<&'a str>,
+    /// Partition key of the second global secondary index.
     pub gsi2pk: Option<&'a str>,
+    /// Sort key of the second global secondary index.
     pub gsi2sk: Option<&'a str>,
+    /// The item's `__type` attribute.
     pub item_type: Option<&'a str>,
 }
 

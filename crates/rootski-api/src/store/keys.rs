@@ -5,12 +5,19 @@ use crate::domain::{FamilyId, MorphemeId, WordId};
 
 /// `__type` values.
 pub mod types {
+    /// A word page.
     pub const WORD: &str = "WORD";
+    /// A prefix-search entry of a word.
     pub const WORD_FOR_SEARCH: &str = "WORD_FOR_SEARCH";
+    /// The official breakdown of a word.
     pub const BREAKDOWN: &str = "BREAKDOWN";
+    /// A breakdown a user submitted.
     pub const USER_BREAKDOWN: &str = "UNOFFICIAL_USER_BREAKDOWN";
+    /// A morpheme.
     pub const MORPHEME: &str = "MORPHEME";
+    /// A morpheme family.
     pub const MORPHEME_FAMILY: &str = "MORPHEME_FAMILY";
+    /// A registered user.
     pub const USER: &str = "USER";
 }
 
