@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::types::{
-    Capability, ChangeSetStatus, ChangeSetType, Parameter, Replacement as CfnReplacement, Tag,
+    Capability, ChangeSetStatus, ChangeSetType, Parameter, Replacement as CfnReplacement, Stack,
+    Tag,
 };
 use serde_json::Value;
 
@@ -19,7 +20,7 @@ use super::execute::{discard_review_stack, execute, status_of};
 use super::exports::{deployed_template, keep_imported_exports};
 use super::report::print_outputs;
 use super::sdk_error::aws_error;
-use crate::diff::{diff_templates, render};
+use crate::diff::{TemplateDiff, diff_templates, render};
 use crate::error::{Result, ToolkitError};
 
 /// When to ask before executing.
@@ -95,7 +96,11 @@ pub enum DeployOutcome {
 const BODY_LIMIT: usize = 51_200;
 const CHANGE_SET_NAME: &str = "cdk-deploy-change-set";
 
-/// Deploys one stack.
+/// A change as `(action, logical id, type, replacement)`.
+type Change = (String, String, String, String);
+
+/// Deploys one stack: recover it from a failed first creation, create a change set,
+/// wait for it, show it and ask when needed, execute it and report the outputs.
 pub async fn deploy_stack(
     cfn: &Client,
     deployment: &StackDeployment,
@@ -103,82 +108,122 @@ pub async fn deploy_stack(
     ui: &mut dyn Ui,
 ) -> Result<DeployOutcome> {
     let name = deployment.stack_name.as_str();
-    let mut existing = describe_stack(cfn, name).await?;
-    if let Some(stack) = &existing {
-        let status = status_of(stack);
-        if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
-            ui.line(&format!(
-                "{name}: stack is in {status} after a failed creation; deleting it before creating it again"
-            ));
-            let seen = known_event_ids(cfn, name).await?;
-            let id = stack.stack_id().unwrap_or(name).to_string();
-            cfn.delete_stack()
-                .stack_name(name)
-                .send()
-                .await
-                .map_err(|e| {
-                    aws_error(
-                        "CloudFormation DeleteStack",
-                        format!("deleting the failed stack {name}"),
-                        e,
-                    )
-                })?;
-            follow(cfn, &id, seen, 0, options.polling, ui).await?;
-            existing = None;
-        } else if status == "REVIEW_IN_PROGRESS" {
-            // Left by a change set that was never executed: it holds no resources.
-            discard_review_stack(cfn, name, options.polling, ui).await?;
-            existing = None;
-        } else if status.ends_with("_IN_PROGRESS") {
-            return Err(ToolkitError::Deploy(format!(
-                "{name}: stack is busy ({status}); wait until it finishes and try again"
-            )));
-        }
-    }
+    let existing = recover_stack(cfn, name, options, ui).await?;
     let creating = existing
         .as_ref()
         .is_none_or(|s| status_of(s) == "REVIEW_IN_PROGRESS");
-    let mut template = deployment.template.clone();
-    if let (false, Some(stack)) = (creating, &existing) {
-        keep_imported_exports(cfn, stack, &mut template, ui).await?;
+    let (template, diff) =
+        template_and_diff(cfn, deployment, existing.as_ref(), creating, ui).await?;
+    let change_set_id = create_change_set(cfn, deployment, &template, creating).await?;
+    let change_set = change_set_id.as_str();
+    let Some(changes) = wait_for_change_set(cfn, name, change_set, options).await? else {
+        return report_no_changes(cfn, name, change_set, ui).await;
+    };
+    show_changes(name, &diff, &changes, ui);
+    approve(
+        cfn, name, change_set, creating, &diff, &changes, options, ui,
+    )
+    .await?;
+    if options.no_execute {
+        ui.line(&format!(
+            "{name}: change set {CHANGE_SET_NAME} created and described, not executed (--no-execute)"
+        ));
+        return Ok(DeployOutcome::ChangeSetReady {
+            name: CHANGE_SET_NAME.into(),
+            changes,
+        });
     }
-    let deployed_template = if creating {
-        Value::Null
-    } else {
-        deployed_template(cfn, name).await?
-    };
-    let diff = diff_templates(&deployed_template, &template);
+    execute(
+        cfn,
+        deployment,
+        change_set,
+        creating,
+        &template,
+        options.polling,
+        ui,
+    )
+    .await
+}
 
-    // Create the change set.
-    let body = serde_json::to_string(&template).map_err(|e| ToolkitError::Deploy(e.to_string()))?;
-    let leftover = if creating {
-        None
-    } else {
-        cfn.describe_change_set()
-            .stack_name(name)
-            .change_set_name(CHANGE_SET_NAME)
-            .send()
-            .await
-            .ok()
+/// The stack as it is, after clearing what blocks a change set: a stack left in
+/// `ROLLBACK_COMPLETE`/`ROLLBACK_FAILED` by a failed creation is deleted, one left in
+/// `REVIEW_IN_PROGRESS` by an unexecuted change set is discarded (both give `None`);
+/// a stack busy with another operation is an error.
+async fn recover_stack(
+    cfn: &Client,
+    name: &str,
+    options: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<Option<Stack>> {
+    let Some(stack) = describe_stack(cfn, name).await? else {
+        return Ok(None);
     };
-    // Deleted by its ARN, and only when it is this stack's: some emulators (moto)
-    // look change sets up by name across every stack.
-    if let Some(old) = leftover.filter(|o| o.stack_name() == Some(name))
-        && let Some(old_id) = old.change_set_id()
-    {
-        // A left-over change set of an earlier run (e.g. --no-execute).
-        cfn.delete_change_set()
+    let status = status_of(&stack);
+    if status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" {
+        ui.line(&format!(
+            "{name}: stack is in {status} after a failed creation; deleting it before creating it again"
+        ));
+        let seen = known_event_ids(cfn, name).await?;
+        let id = stack.stack_id().unwrap_or(name).to_string();
+        cfn.delete_stack()
             .stack_name(name)
-            .change_set_name(old_id)
             .send()
             .await
             .map_err(|e| {
                 aws_error(
-                    "CloudFormation DeleteChangeSet",
-                    format!("deleting the old change set of {name}"),
+                    "CloudFormation DeleteStack",
+                    format!("deleting the failed stack {name}"),
                     e,
                 )
             })?;
+        follow(cfn, &id, seen, 0, options.polling, ui).await?;
+        Ok(None)
+    } else if status == "REVIEW_IN_PROGRESS" {
+        // Left by a change set that was never executed: it holds no resources.
+        discard_review_stack(cfn, name, options.polling, ui).await?;
+        Ok(None)
+    } else if status.ends_with("_IN_PROGRESS") {
+        Err(ToolkitError::Deploy(format!(
+            "{name}: stack is busy ({status}); wait until it finishes and try again"
+        )))
+    } else {
+        Ok(Some(stack))
+    }
+}
+
+/// The template to send (an update keeps the exports other stacks still import) and
+/// its diff against the deployed one.
+async fn template_and_diff(
+    cfn: &Client,
+    deployment: &StackDeployment,
+    existing: Option<&Stack>,
+    creating: bool,
+    ui: &mut dyn Ui,
+) -> Result<(Value, TemplateDiff)> {
+    let mut template = deployment.template.clone();
+    let deployed = match existing {
+        Some(stack) if !creating => {
+            keep_imported_exports(cfn, stack, &mut template, ui).await?;
+            deployed_template(cfn, &deployment.stack_name).await?
+        }
+        _ => Value::Null,
+    };
+    let diff = diff_templates(&deployed, &template);
+    Ok((template, diff))
+}
+
+/// Creates the change set (after deleting this stack's left-over one) and returns
+/// its ARN: a change-set name is only unique within its stack.
+async fn create_change_set(
+    cfn: &Client,
+    deployment: &StackDeployment,
+    template: &Value,
+    creating: bool,
+) -> Result<String> {
+    let name = deployment.stack_name.as_str();
+    let body = serde_json::to_string(template).map_err(|e| ToolkitError::Deploy(e.to_string()))?;
+    if !creating {
+        delete_leftover_change_set(cfn, name).await?;
     }
     let mut req = cfn
         .create_change_set()
@@ -224,37 +269,68 @@ pub async fn deploy_stack(
             e,
         )
     })?;
-    // The ARN from here on: a change-set name is only unique within its stack.
-    let change_set_id = created.id().unwrap_or(CHANGE_SET_NAME).to_string();
-    let change_set = change_set_id.as_str();
+    Ok(created.id().unwrap_or(CHANGE_SET_NAME).to_string())
+}
 
-    let described = wait_for_change_set(cfn, name, change_set, options).await?;
-    let Some(described) = described else {
-        let _ = cfn
-            .delete_change_set()
+/// Deletes a change set an earlier run left (e.g. `--no-execute`). By its ARN, and
+/// only when it is this stack's: some emulators (moto) look change sets up by name
+/// across every stack.
+async fn delete_leftover_change_set(cfn: &Client, name: &str) -> Result<()> {
+    let leftover = cfn
+        .describe_change_set()
+        .stack_name(name)
+        .change_set_name(CHANGE_SET_NAME)
+        .send()
+        .await
+        .ok();
+    if let Some(old) = leftover.filter(|o| o.stack_name() == Some(name))
+        && let Some(old_id) = old.change_set_id()
+    {
+        cfn.delete_change_set()
             .stack_name(name)
-            .change_set_name(change_set)
+            .change_set_name(old_id)
             .send()
-            .await;
-        ui.line(&format!(" ✅  {name} (no changes)"));
-        let outputs = describe_stack(cfn, name)
-            .await?
-            .map(|s| outputs_of(&s))
-            .unwrap_or_default();
-        print_outputs(name, &outputs, ui);
-        return Ok(DeployOutcome::NoChanges { outputs });
-    };
+            .await
+            .map_err(|e| {
+                aws_error(
+                    "CloudFormation DeleteChangeSet",
+                    format!("deleting the old change set of {name}"),
+                    e,
+                )
+            })?;
+    }
+    Ok(())
+}
 
-    // Show it.
+/// An empty change set: deleted, and the current outputs reported.
+async fn report_no_changes(
+    cfn: &Client,
+    name: &str,
+    change_set: &str,
+    ui: &mut dyn Ui,
+) -> Result<DeployOutcome> {
+    let _ = cfn
+        .delete_change_set()
+        .stack_name(name)
+        .change_set_name(change_set)
+        .send()
+        .await;
+    ui.line(&format!(" ✅  {name} (no changes)"));
+    let outputs = describe_stack(cfn, name)
+        .await?
+        .map(|s| outputs_of(&s))
+        .unwrap_or_default();
+    print_outputs(name, &outputs, ui);
+    Ok(DeployOutcome::NoChanges { outputs })
+}
+
+/// Prints the template diff and the change set's resource changes.
+fn show_changes(name: &str, diff: &TemplateDiff, changes: &[Change], ui: &mut dyn Ui) {
     ui.line(&format!("{name}: change set {CHANGE_SET_NAME}"));
-    for line in render(&diff).lines() {
+    for line in render(diff).lines() {
         ui.line(line);
     }
-    let changes = described;
-    let replaces = changes
-        .iter()
-        .any(|c| c.3 == "True" || c.3 == "Conditional");
-    for (action, id, rtype, replacement) in &changes {
+    for (action, id, rtype, replacement) in changes {
         let note = match replacement.as_str() {
             "True" => "  (REPLACEMENT)",
             "Conditional" => "  (may be replaced)",
@@ -262,58 +338,57 @@ pub async fn deploy_stack(
         };
         ui.line(&format!("  {action:<7} {rtype} {id}{note}"));
     }
+}
+
+/// Asks before executing when `--require-approval` wants it; a "no" deletes the
+/// change set (and the stack a first deployment created for it) and is an error.
+#[allow(clippy::too_many_arguments)]
+async fn approve(
+    cfn: &Client,
+    name: &str,
+    change_set: &str,
+    creating: bool,
+    diff: &TemplateDiff,
+    changes: &[Change],
+    options: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<()> {
+    let replaces = changes
+        .iter()
+        .any(|c| c.3 == "True" || c.3 == "Conditional");
     let needs_approval = match options.require_approval {
         RequireApproval::Never => false,
         RequireApproval::AnyChange => true,
         RequireApproval::Broadening => diff.widens_permissions() || replaces,
     };
-    if needs_approval && !options.no_execute {
-        let why = if diff.widens_permissions() {
-            "This deployment will make potentially sensitive changes (IAM permissions widen)"
-        } else if replaces {
-            "This deployment replaces resources"
-        } else {
-            "This deployment changes the stack"
-        };
-        if !ui.confirm(&format!(
-            "{why}. Do you wish to deploy these changes (y/n)?"
-        )) {
-            let _ = cfn
-                .delete_change_set()
-                .stack_name(name)
-                .change_set_name(change_set)
-                .send()
-                .await;
-            if creating {
-                discard_review_stack(cfn, name, options.polling, ui).await?;
-            }
-            return Err(ToolkitError::Deploy(format!(
-                "{name}: deployment not approved. Answer y at the prompt, or pass \
-                 `--require-approval never` when nobody can answer (CI)."
-            )));
-        }
+    if !needs_approval || options.no_execute {
+        return Ok(());
     }
-    if options.no_execute {
-        ui.line(&format!(
-            "{name}: change set {CHANGE_SET_NAME} created and described, not executed (--no-execute)"
-        ));
-        return Ok(DeployOutcome::ChangeSetReady {
-            name: CHANGE_SET_NAME.into(),
-            changes,
-        });
+    let why = if diff.widens_permissions() {
+        "This deployment will make potentially sensitive changes (IAM permissions widen)"
+    } else if replaces {
+        "This deployment replaces resources"
+    } else {
+        "This deployment changes the stack"
+    };
+    if ui.confirm(&format!(
+        "{why}. Do you wish to deploy these changes (y/n)?"
+    )) {
+        return Ok(());
     }
-
-    // Execute and follow.
-    execute(
-        cfn,
-        deployment,
-        change_set,
-        creating,
-        &template,
-        options.polling,
-        ui,
-    )
-    .await
+    let _ = cfn
+        .delete_change_set()
+        .stack_name(name)
+        .change_set_name(change_set)
+        .send()
+        .await;
+    if creating {
+        discard_review_stack(cfn, name, options.polling, ui).await?;
+    }
+    Err(ToolkitError::Deploy(format!(
+        "{name}: deployment not approved. Answer y at the prompt, or pass \
+         `--require-approval never` when nobody can answer (CI)."
+    )))
 }
 
 /// Waits for the change set; `None` when it is empty, else its changes as
@@ -323,7 +398,7 @@ async fn wait_for_change_set(
     name: &str,
     change_set: &str,
     options: &DeployOptions,
-) -> Result<Option<Vec<(String, String, String, String)>>> {
+) -> Result<Option<Vec<Change>>> {
     let started = Instant::now();
     loop {
         let out = cfn
