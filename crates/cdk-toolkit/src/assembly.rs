@@ -82,20 +82,16 @@ impl CloudAssembly {
                 a.get("type").and_then(Value::as_str) == Some("aws:cloudformation:stack")
             })
             .find(|(id, a)| id.as_str() == name || stack_name_of(id, a) == name)
-            .ok_or_else(|| {
-                ToolkitError::Assembly(format!(
-                    "no stack named {name:?} in {}; stacks: {}",
-                    self.dir.display(),
-                    self.stack_ids().join(", ")
-                ))
+            .ok_or_else(|| ToolkitError::UnknownStack {
+                name: name.to_owned(),
+                dir: self.dir.clone(),
+                stacks: self.stack_ids(),
             })?;
         let properties = artifact.get("properties").cloned().unwrap_or(Value::Null);
         let template_file = properties
             .get("templateFile")
             .and_then(Value::as_str)
-            .ok_or_else(|| {
-                ToolkitError::Assembly(format!("stack {id} has no properties.templateFile"))
-            })?;
+            .ok_or_else(|| ToolkitError::NoTemplateFile { stack: id.clone() })?;
         let template = read_json(&self.dir.join(template_file))?;
         let assets_by_object_key = self.file_assets_of(id, artifact)?;
         Ok(StackArtifact {
@@ -113,15 +109,13 @@ impl CloudAssembly {
         }
         match self.stack_ids().as_slice() {
             [only] => self.stack(only),
-            [] => Err(ToolkitError::Assembly(format!(
-                "{} contains no stack",
-                self.dir.display()
-            ))),
-            many => Err(ToolkitError::Assembly(format!(
-                "{} contains more than one stack, please name one of: {}",
-                self.dir.display(),
-                many.join(", ")
-            ))),
+            [] => Err(ToolkitError::NoStacks {
+                dir: self.dir.clone(),
+            }),
+            many => Err(ToolkitError::AmbiguousStack {
+                dir: self.dir.clone(),
+                stacks: many.to_vec(),
+            }),
         }
     }
 

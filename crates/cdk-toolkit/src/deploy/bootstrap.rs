@@ -61,12 +61,7 @@ fn trust(accounts: &[&String]) -> Value {
 /// policies (as `cdk bootstrap` refuses to hand AdministratorAccess to them).
 pub fn template(options: &BootstrapOptions) -> Result<Value> {
     if !options.trusted_accounts.is_empty() && options.execution_policies.is_empty() {
-        return Err(ToolkitError::Deploy(
-            "--cloudformation-execution-policies are required when other accounts are \
-             trusted (--trust): name the managed policies deployments may use, e.g. \
-             arn:aws:iam::aws:policy/AdministratorAccess"
-                .into(),
-        ));
+        return Err(ToolkitError::TrustWithoutPolicies);
     }
     let trusted: Vec<&String> = options.trusted_accounts.iter().collect();
     let lookup_trusted: Vec<&String> = options

@@ -183,9 +183,10 @@ async fn recover_stack(
         discard_review_stack(cfn, name, options.polling, ui).await?;
         Ok(None)
     } else if status.ends_with("_IN_PROGRESS") {
-        Err(ToolkitError::Deploy(format!(
-            "{name}: stack is busy ({status}); wait until it finishes and try again"
-        )))
+        Err(ToolkitError::StackBusy {
+            stack: name.to_owned(),
+            status,
+        })
     } else {
         Ok(Some(stack))
     }
@@ -221,7 +222,7 @@ async fn create_change_set(
     creating: bool,
 ) -> Result<String> {
     let name = deployment.stack_name.as_str();
-    let body = serde_json::to_string(template).map_err(|e| ToolkitError::Deploy(e.to_string()))?;
+    let body = serde_json::to_string(template).map_err(ToolkitError::Encode)?;
     if !creating {
         delete_leftover_change_set(cfn, name).await?;
     }
@@ -243,11 +244,11 @@ async fn create_change_set(
     req = match (&deployment.template_url, body.len() > BODY_LIMIT) {
         (Some(url), true) => req.template_url(url),
         (None, true) => {
-            return Err(ToolkitError::Deploy(format!(
-                "{name}: the template is {} bytes (over CloudFormation's {BODY_LIMIT}-byte body \
-                 limit) and has no uploaded copy; synthesize with the default synthesizer",
-                body.len()
-            )));
+            return Err(ToolkitError::TemplateTooLarge {
+                stack: name.to_owned(),
+                bytes: body.len(),
+                limit: BODY_LIMIT,
+            });
         }
         _ => req.template_body(body),
     };
@@ -385,10 +386,9 @@ async fn approve(
     if creating {
         discard_review_stack(cfn, name, options.polling, ui).await?;
     }
-    Err(ToolkitError::Deploy(format!(
-        "{name}: deployment not approved. Answer y at the prompt, or pass \
-         `--require-approval never` when nobody can answer (CI)."
-    )))
+    Err(ToolkitError::NotApproved {
+        stack: name.to_owned(),
+    })
 }
 
 /// Waits for the change set; `None` when it is empty, else its changes as
@@ -447,17 +447,18 @@ async fn wait_for_change_set(
                 {
                     return Ok(None);
                 }
-                return Err(ToolkitError::Deploy(format!(
-                    "{name}: the change set failed: {reason}"
-                )));
+                return Err(ToolkitError::ChangeSetFailed {
+                    stack: name.to_owned(),
+                    reason: reason.to_owned(),
+                });
             }
             _ => {}
         }
         if started.elapsed() > options.polling.timeout {
-            return Err(ToolkitError::Deploy(format!(
-                "{name}: the change set is not ready after {:?}",
-                options.polling.timeout
-            )));
+            return Err(ToolkitError::ChangeSetTimeout {
+                stack: name.to_owned(),
+                waited: options.polling.timeout,
+            });
         }
         tokio::time::sleep(options.polling.interval).await;
     }

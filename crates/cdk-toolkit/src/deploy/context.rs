@@ -67,11 +67,11 @@ pub async fn resolve(
                 availability_zones(&lookup_session(aws, m, ui).await?, m).await?
             }
             other => {
-                return Err(ToolkitError::Deploy(format!(
-                    "context key \"{}\" needs the {other} lookup, which rootski does not perform; {}",
-                    m.key,
-                    m.how_to_supply()
-                )));
+                return Err(ToolkitError::UnsupportedLookup {
+                    key: m.key.clone(),
+                    provider: other.to_owned(),
+                    how_to_supply: m.how_to_supply(),
+                });
             }
         };
         answers.insert(m.key.clone(), value);
@@ -87,13 +87,11 @@ async fn lookup_session(aws: &Aws, m: &MissingLookup, ui: &mut dyn Ui) -> Result
         .map(str::to_owned)
         .or_else(|| aws.region())
         .unwrap_or_else(|| "us-east-1".into());
-    let needs = |e: ToolkitError| {
-        ToolkitError::Deploy(format!(
-            "looking up context key \"{}\" ({}) needs AWS credentials: {e}\n{}",
-            m.key,
-            m.provider,
-            m.how_to_supply()
-        ))
+    let needs = |e: ToolkitError| ToolkitError::LookupNeedsCredentials {
+        key: m.key.clone(),
+        provider: m.provider.clone(),
+        cause: Box::new(e),
+        how_to_supply: m.how_to_supply(),
     };
     let caller = aws.caller(&region).await.map_err(needs)?;
     let target = Target {
@@ -110,7 +108,10 @@ async fn lookup_session(aws: &Aws, m: &MissingLookup, ui: &mut dyn Ui) -> Result
     let session = Sessions::new(aws, caller)
         .for_role(&target, role.as_ref(), &purpose, ui)
         .await
-        .map_err(|e| ToolkitError::Deploy(format!("{e}\n{}", m.how_to_supply())))?;
+        .map_err(|e| ToolkitError::LookupFailed {
+            cause: Box::new(e),
+            how_to_supply: m.how_to_supply(),
+        })?;
     Ok((session, region))
 }
 
@@ -120,7 +121,10 @@ async fn availability_zones(session: &(Aws, String), m: &MissingLookup) -> Resul
     let (aws, region) = session;
     let zones = super::ec2::describe_availability_zones(aws.sdk_config(), region)
         .await
-        .map_err(|err| ToolkitError::Deploy(format!("{err}\n{}", m.how_to_supply())))?;
+        .map_err(|e| ToolkitError::LookupFailed {
+            cause: Box::new(e),
+            how_to_supply: m.how_to_supply(),
+        })?;
     let names: Vec<Value> = zones
         .into_iter()
         .filter(|z| z.state == "available")
@@ -133,9 +137,12 @@ async fn availability_zones(session: &(Aws, String), m: &MissingLookup) -> Resul
 /// lookup (`domainName`, `privateZone`), as the CDK's hosted-zone provider answers.
 async fn hosted_zone(session: &(Aws, String), m: &MissingLookup) -> Result<Value> {
     let (aws, region) = session;
-    let domain = m.prop("domainName").ok_or_else(|| {
-        ToolkitError::Deploy(format!("context key \"{}\" has no domainName", m.key))
-    })?;
+    let domain = m
+        .prop("domainName")
+        .ok_or_else(|| ToolkitError::LookupWithout {
+            key: m.key.clone(),
+            property: "domainName".into(),
+        })?;
     let private = m
         .props
         .get("privateZone")
@@ -167,16 +174,17 @@ async fn hosted_zone(session: &(Aws, String), m: &MissingLookup) -> Result<Value
         .collect();
     match matches.as_slice() {
         [zone] => Ok(serde_json::json!({"Id": zone.id(), "Name": zone.name()})),
-        [] => Err(ToolkitError::Deploy(format!(
-            "no {} hosted zone named {fqdn} in {account}; create it, or {}",
-            if private { "private" } else { "public" },
-            m.how_to_supply()
-        ))),
-        many => Err(ToolkitError::Deploy(format!(
-            "{} hosted zones are named {fqdn}; {}",
-            many.len(),
-            m.how_to_supply()
-        ))),
+        [] => Err(ToolkitError::NoHostedZone {
+            kind: if private { "private" } else { "public" },
+            name: fqdn,
+            account,
+            how_to_supply: m.how_to_supply(),
+        }),
+        many => Err(ToolkitError::AmbiguousHostedZone {
+            count: many.len(),
+            name: fqdn,
+            how_to_supply: m.how_to_supply(),
+        }),
     }
 }
 
@@ -187,10 +195,9 @@ pub fn merge_context_file(path: &Path, answers: &Map<String, Value>) -> Result<(
         Ok(text) => match serde_json::from_str(&text) {
             Ok(Value::Object(m)) => m,
             _ => {
-                return Err(ToolkitError::Deploy(format!(
-                    "{} is not a JSON object; fix it by hand (it is never overwritten)",
-                    path.display()
-                )));
+                return Err(ToolkitError::ContextFileNotObject {
+                    path: path.to_path_buf(),
+                });
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Map::new(),
@@ -204,8 +211,8 @@ pub fn merge_context_file(path: &Path, answers: &Map<String, Value>) -> Result<(
     for (k, v) in answers {
         current.insert(k.clone(), v.clone());
     }
-    let text = serde_json::to_string_pretty(&Value::Object(current))
-        .map_err(|e| ToolkitError::Deploy(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(&Value::Object(current)).map_err(ToolkitError::Encode)?;
     std::fs::write(path, text + "\n")?;
     Ok(())
 }

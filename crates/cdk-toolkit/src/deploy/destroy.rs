@@ -36,17 +36,17 @@ pub async fn destroy_stack(
         let Some(export) = export else { continue };
         let importers = importers_of(cfn, &export).await?;
         if !importers.is_empty() {
-            return Err(ToolkitError::Deploy(format!(
-                "cannot destroy {name}: its export {export} is still imported by {}. \
-                 Destroy that stack (or remove its import and deploy it) first.",
-                importers.join(", ")
-            )));
+            return Err(ToolkitError::ExportStillImported {
+                stack: name.to_owned(),
+                export,
+                importers,
+            });
         }
     }
     if !force && !ui.confirm(&format!("Are you sure you want to delete: {name} (y/n)?")) {
-        return Err(ToolkitError::Deploy(format!(
-            "{name}: destroy not confirmed (answer y, or pass --force)"
-        )));
+        return Err(ToolkitError::DestroyNotConfirmed {
+            stack: name.to_owned(),
+        });
     }
     let id = stack.stack_id().unwrap_or(name).to_string();
     let seen = known_event_ids(cfn, name).await?;
@@ -79,15 +79,15 @@ pub async fn destroy_stack(
                 )
             })
             .collect();
-        return Err(ToolkitError::Deploy(format!(
-            "{name}: destroy failed, the stack is {status}: {}. Remove what blocks the \
-             deletion (or retain it) and destroy again",
-            if causes.is_empty() {
+        return Err(ToolkitError::DestroyFailed {
+            stack: name.to_owned(),
+            status,
+            causes: if causes.is_empty() {
                 "no resource reported a failure".into()
             } else {
                 causes.join("; ")
-            }
-        )));
+            },
+        });
     }
     ui.line(&format!(" ✅  {name}: destroyed"));
     Ok(DestroyOutcome::Destroyed)

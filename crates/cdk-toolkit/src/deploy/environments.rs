@@ -36,11 +36,8 @@ impl std::fmt::Display for EnvironmentSpec {
 
 /// Parses `aws://ACCOUNT/REGION`.
 pub fn parse_environment(text: &str) -> Result<EnvironmentSpec> {
-    let bad = || {
-        ToolkitError::Deploy(format!(
-            "{text:?} is not an environment: expected aws://ACCOUNT/REGION, e.g. \
-             aws://123456789012/us-east-1"
-        ))
+    let bad = || ToolkitError::BadEnvironment {
+        text: text.to_owned(),
     };
     let rest = text.strip_prefix("aws://").ok_or_else(bad)?;
     let (account, region) = rest.split_once('/').ok_or_else(bad)?;
@@ -88,19 +85,18 @@ pub async fn bootstrap_environments(
     let mut resolved: Vec<(String, String)> = Vec::new();
     for env in environments {
         let region = env.region.clone().or_else(|| aws.region()).ok_or_else(|| {
-            ToolkitError::Deploy(format!(
-                "{env}: no region: name it (aws://ACCOUNT/REGION) or set AWS_REGION"
-            ))
+            ToolkitError::EnvironmentWithoutRegion {
+                environment: env.to_string(),
+            }
         })?;
         let caller = aws.caller(&region).await?;
         let account = env.account.clone().unwrap_or(caller.account.clone());
         if account != caller.account {
-            return Err(ToolkitError::Deploy(format!(
-                "cannot bootstrap aws://{account}/{region}: the credentials are for account \
-                 {}; bootstrap it with credentials of account {account} (e.g. AWS_PROFILE), \
-                 or name an environment of account {} (aws://{}/{region})",
-                caller.account, caller.account, caller.account
-            )));
+            return Err(ToolkitError::BootstrapOtherAccount {
+                account,
+                region,
+                caller: caller.account,
+            });
         }
         if !resolved.contains(&(account.clone(), region.clone())) {
             resolved.push((account, region));

@@ -174,10 +174,10 @@ pub async fn follow(
             _ => return Ok((current, failures)),
         }
         if started.elapsed() > polling.timeout {
-            return Err(ToolkitError::Deploy(format!(
-                "stack {stack} still in progress after {:?}; it goes on in CloudFormation",
-                polling.timeout
-            )));
+            return Err(ToolkitError::StackTimeout {
+                stack: stack.to_owned(),
+                waited: polling.timeout,
+            });
         }
         tokio::time::sleep(polling.interval).await;
     }

@@ -45,7 +45,10 @@ pub(crate) async fn execute(
         );
         let result = after_failed_call(cfn, name, creating, polling, ui).await;
         ui.line(&format!(" ❌  {name} failed: {err}"));
-        return Err(ToolkitError::Deploy(format!("{err}; {result}")));
+        return Err(ToolkitError::ExecuteFailed {
+            cause: Box::new(err),
+            result,
+        });
     }
     let total = template
         .get("Resources")
@@ -145,10 +148,10 @@ pub(crate) async fn discard_review_stack(
             break;
         }
         if started.elapsed() > polling.timeout {
-            return Err(ToolkitError::Deploy(format!(
-                "{name}: the unexecuted stack is still being deleted after {:?}",
-                polling.timeout
-            )));
+            return Err(ToolkitError::ReviewStackNotDeleted {
+                stack: name.to_owned(),
+                waited: polling.timeout,
+            });
         }
         tokio::time::sleep(polling.interval).await;
     }

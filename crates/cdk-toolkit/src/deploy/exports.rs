@@ -23,11 +23,9 @@ pub async fn deployed_template(cfn: &Client, name: &str) -> Result<Value> {
     match cfn.get_template().stack_name(name).send().await {
         Ok(out) => {
             let body = out.template_body().unwrap_or("{}");
-            serde_json::from_str(body).map_err(|e| {
-                ToolkitError::Deploy(format!(
-                    "the deployed template of {name} is not JSON ({e}); YAML templates \
-                     deployed by other tools cannot be diffed"
-                ))
+            serde_json::from_str(body).map_err(|source| ToolkitError::DeployedTemplateNotJson {
+                stack: name.to_owned(),
+                source,
             })
         }
         Err(e)

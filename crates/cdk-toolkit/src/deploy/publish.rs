@@ -52,11 +52,9 @@ pub async fn publish_manifest(
         let source = asset
             .pointer("/source/path")
             .and_then(Value::as_str)
-            .ok_or_else(|| {
-                ToolkitError::Assembly(format!(
-                    "{}: asset {hash} has no source.path",
-                    manifest_path.display()
-                ))
+            .ok_or_else(|| ToolkitError::AssetWithoutPath {
+                manifest: manifest_path.to_path_buf(),
+                hash: hash.to_string(),
             })?;
         let packaging = asset
             .pointer("/source/packaging")
@@ -136,10 +134,10 @@ async fn check_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> Re
     match s3.head_bucket().bucket(bucket).send().await {
         Ok(_) => Ok(()),
         Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => {
-            Err(ToolkitError::Deploy(format!(
-                "the bootstrap bucket {bucket} does not exist in {region}: this environment is \
-                 not bootstrapped. Run cdk bootstrap or `rootski bootstrap` first."
-            )))
+            Err(ToolkitError::BucketMissing {
+                bucket: bucket.to_owned(),
+                region: region.to_owned(),
+            })
         }
         Err(e) => Err(aws_error(
             "S3 HeadBucket",
@@ -169,10 +167,10 @@ fn read_source(path: &Path, packaging: &str) -> Result<Vec<u8>> {
     };
     if path.is_dir() {
         if packaging != "zip" {
-            return Err(ToolkitError::Assembly(format!(
-                "asset {} is a directory but its packaging is {packaging:?}",
-                path.display()
-            )));
+            return Err(ToolkitError::DirectoryNotZipped {
+                path: path.to_path_buf(),
+                packaging: packaging.to_owned(),
+            });
         }
         return zip_directory(path);
     }
@@ -186,8 +184,9 @@ pub fn zip_directory(dir: &Path) -> Result<Vec<u8>> {
     collect_files(dir, dir, &mut files)?;
     files.sort();
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let zip_err = |e: zip::result::ZipError| {
-        ToolkitError::Function(format!("zipping {}: {e}", dir.display()))
+    let zip_err = |source: zip::result::ZipError| ToolkitError::Zip {
+        dir: dir.to_path_buf(),
+        source,
     };
     for rel in files {
         let full = dir.join(&rel);

@@ -81,9 +81,11 @@ pub(crate) fn failed(
         causes.trim_end_matches('.').to_string()
     };
     ui.line(&format!(" ❌  {name} failed: {status}"));
-    ToolkitError::Deploy(format!(
-        "{name} failed to deploy: {causes}. Result: {result}"
-    ))
+    ToolkitError::DeployFailed {
+        stack: name.to_owned(),
+        causes,
+        result,
+    }
 }
 
 #[cfg(test)]

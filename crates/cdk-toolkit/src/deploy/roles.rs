@@ -117,11 +117,11 @@ impl<'a> Sessions<'a> {
     ) -> Result<Aws> {
         let Some(role) = role else {
             if self.caller.account != target.account {
-                return Err(ToolkitError::Deploy(format!(
-                    "{purpose}: need to perform AWS calls for account {}, but the current \
-                     credentials are for {}; use credentials of {} (e.g. AWS_PROFILE)",
-                    target.account, self.caller.account, target.account
-                )));
+                return Err(ToolkitError::NoRoleForAccount {
+                    purpose: purpose.to_owned(),
+                    account: target.account.clone(),
+                    caller: self.caller.account.clone(),
+                });
             }
             return Ok(self.base.clone());
         };
@@ -147,19 +147,13 @@ impl<'a> Sessions<'a> {
                         self.base.clone()
                     }
                     AssumeFailure::Fail => {
-                        return Err(ToolkitError::Deploy(format!(
-                            "{purpose}: could not assume role {} in account {} with the current \
-                             credentials (account {}): {error}\nMake sure the role exists and \
-                             trusts account {}: bootstrap the target environment (`rootski \
-                             bootstrap` or `cdk bootstrap` with credentials of {}), adding \
-                             `--trust {}` when deploying from another account.",
-                            role.arn,
-                            target.account,
-                            self.caller.account,
-                            self.caller.account,
-                            target.account,
-                            self.caller.account
-                        )));
+                        return Err(ToolkitError::AssumeRoleFailed {
+                            purpose: purpose.to_owned(),
+                            role: role.arn.clone(),
+                            account: target.account.clone(),
+                            caller: self.caller.account.clone(),
+                            error,
+                        });
                     }
                 }
             }

@@ -109,12 +109,10 @@ impl DeployableStack {
         let artifact = assembly
             .artifact(id)
             .filter(|a| a.get("type").and_then(Value::as_str) == Some(STACK_TYPE))
-            .ok_or_else(|| {
-                ToolkitError::Assembly(format!(
-                    "no stack {id:?} in {}; stacks: {}",
-                    assembly.dir().display(),
-                    assembly.stack_ids().join(", ")
-                ))
+            .ok_or_else(|| ToolkitError::UnknownStackId {
+                id: id.to_owned(),
+                dir: assembly.dir().to_path_buf(),
+                stacks: assembly.stack_ids(),
             })?;
         let stack = assembly.stack(id)?;
         let props = artifact.get("properties").cloned().unwrap_or(Value::Null);
@@ -260,12 +258,10 @@ pub fn deployment_order(
                 .values()
                 .find(|s| &s.id == name || &s.stack_name == name)
                 .map(|s| s.id.clone())
-                .ok_or_else(|| {
-                    ToolkitError::Assembly(format!(
-                        "no stack named {name:?} in {}; stacks: {}",
-                        assembly.dir().display(),
-                        all.join(", ")
-                    ))
+                .ok_or_else(|| ToolkitError::UnknownStack {
+                    name: name.clone(),
+                    dir: assembly.dir().to_path_buf(),
+                    stacks: all.clone(),
                 })?;
             if !wanted.contains(&id) {
                 wanted.push(id);
@@ -296,10 +292,7 @@ pub fn deployment_order(
                 .is_some_and(|s| s.depends_on.iter().all(|d| !remaining.contains(d)))
         });
         let Some(pos) = ready else {
-            return Err(ToolkitError::Assembly(format!(
-                "stacks {} depend on each other in a cycle",
-                remaining.join(", ")
-            )));
+            return Err(ToolkitError::DependencyCycle { stacks: remaining });
         };
         let id = remaining.remove(pos);
         if let Some(s) = by_id.remove(&id) {

@@ -21,24 +21,22 @@ use crate::error::{Result, ToolkitError};
 /// account other than the caller's is only reachable through a deploy role.
 pub async fn resolve_target(aws: &Aws, stack: &DeployableStack) -> Result<(Target, Caller)> {
     let (account, region) = stack.account_and_region();
-    let region = region.or_else(|| aws.region()).ok_or_else(|| {
-        ToolkitError::Deploy(format!(
-            "{}: no region: the stack is environment-agnostic and no region is configured \
-             (set AWS_REGION or a region in your AWS profile)",
-            stack.stack_name
-        ))
-    })?;
+    let region =
+        region
+            .or_else(|| aws.region())
+            .ok_or_else(|| ToolkitError::StackWithoutRegion {
+                stack: stack.stack_name.clone(),
+            })?;
     let caller = aws.caller(&region).await?;
     if let Some(pinned) = &account
         && *pinned != caller.account
         && stack.roles.assume_role_arn.is_none()
     {
-        return Err(ToolkitError::Deploy(format!(
-            "{}: the stack targets account {pinned} but the credentials are for account \
-             {}; use credentials of {pinned} (e.g. AWS_PROFILE), or synthesize for \
-             {} (e.g. `-c rootski:account={}`)",
-            stack.stack_name, caller.account, caller.account, caller.account
-        )));
+        return Err(ToolkitError::StackOtherAccount {
+            stack: stack.stack_name.clone(),
+            account: pinned.to_string(),
+            caller: caller.account,
+        });
     }
     let target = Target {
         account: account.unwrap_or_else(|| caller.account.clone()),

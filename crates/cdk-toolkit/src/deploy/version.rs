@@ -20,12 +20,13 @@ pub async fn bootstrap_version(aws: &Aws, region: &str, parameter: &str) -> Resu
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            value.parse().map(Some).map_err(|_| {
-                ToolkitError::Deploy(format!(
-                    "the SSM parameter {parameter} holds {value:?}, not a bootstrap version \
-                     number; run `rootski bootstrap` or `cdk bootstrap` to rewrite it"
-                ))
-            })
+            value
+                .parse()
+                .map(Some)
+                .map_err(|_| ToolkitError::BadBootstrapVersion {
+                    parameter: parameter.to_owned(),
+                    value: value.clone(),
+                })
         }
         Err(e)
             if e.as_service_error()
@@ -51,16 +52,19 @@ pub fn check(
 ) -> Result<()> {
     match found {
         Some(v) if v >= required => Ok(()),
-        Some(v) => Err(ToolkitError::Deploy(format!(
-            "{stack_name}: requires bootstrap stack version {required}, found {v} (SSM parameter \
-             {parameter} in {region}); run `rootski bootstrap` or `cdk bootstrap` to upgrade \
-             the environment"
-        ))),
-        None => Err(ToolkitError::Deploy(format!(
-            "{stack_name}: requires bootstrap stack version {required}, found none (SSM parameter \
-             {parameter} does not exist in {region}: the environment is not bootstrapped); run \
-             `rootski bootstrap` or `cdk bootstrap`"
-        ))),
+        Some(found) => Err(ToolkitError::BootstrapTooOld {
+            stack: stack_name.to_owned(),
+            required,
+            found,
+            parameter: parameter.to_owned(),
+            region: region.to_owned(),
+        }),
+        None => Err(ToolkitError::NotBootstrapped {
+            stack: stack_name.to_owned(),
+            required,
+            parameter: parameter.to_owned(),
+            region: region.to_owned(),
+        }),
     }
 }
 

@@ -227,33 +227,35 @@ fn prepare_code(function: &FunctionSpec, into: &Path) -> Result<PathBuf> {
         unzip(asset, into)?;
         into.to_path_buf()
     } else {
-        return Err(ToolkitError::Function(format!(
-            "function {}: code asset {} does not exist; synthesize again",
-            function.logical_id,
-            asset.display()
-        )));
+        return Err(ToolkitError::MissingCodeAsset {
+            function: function.logical_id.clone(),
+            asset: asset.clone(),
+        });
     };
     let bootstrap = dir.join("bootstrap");
     if !bootstrap.is_file() {
-        return Err(ToolkitError::Function(format!(
-            "function {}: {} has no `bootstrap` executable (runtime {})",
-            function.logical_id,
-            asset.display(),
-            function.runtime
-        )));
+        return Err(ToolkitError::NoBootstrap {
+            function: function.logical_id.clone(),
+            asset: asset.clone(),
+            runtime: function.runtime.to_string(),
+        });
     }
     Ok(dir)
 }
 
 fn unzip(zip_path: &Path, into: &Path) -> Result<()> {
     let file = std::fs::File::open(zip_path)?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| {
-        ToolkitError::Function(format!("{} is not a zip file: {e}", zip_path.display()))
+    let mut archive = zip::ZipArchive::new(file).map_err(|source| ToolkitError::NotAZip {
+        path: zip_path.to_path_buf(),
+        source,
     })?;
     std::fs::create_dir_all(into)?;
     archive
         .extract(into)
-        .map_err(|e| ToolkitError::Function(format!("cannot unzip {}: {e}", zip_path.display())))?;
+        .map_err(|source| ToolkitError::Unzip {
+            path: zip_path.to_path_buf(),
+            source,
+        })?;
     // Zips made without Unix modes lose the executable bit; Lambda runs `bootstrap`
     // regardless, so do the same.
     #[cfg(unix)]
