@@ -5,7 +5,7 @@
 # for a baseline, both measured in the same run.
 #
 # This checkout's bootstrap is built exactly as the bundler builds it (`cargo build
-# --release -p rootski-lambda -p rootski-backend-cdk --bin bootstrap` in the
+# --release -p rootski-lambda -p rootski-cli --bin bootstrap` in the
 # workspace target), so an up-to-date bundle or `cargo build --release` makes it
 # cheap (CURRENT_BIN=/path/to/bootstrap measures that binary instead). The baseline:
 #   BASELINE_BIN=/path/to/bootstrap   an already built baseline binary, or
@@ -58,7 +58,7 @@ trap cleanup EXIT
 # build <source tree> <target dir>: the bundler's build; prints the binary's path.
 build() {
     (cd "$1" && CARGO_TARGET_DIR="$2" cargo build --release --locked -q \
-        -p rootski-lambda -p rootski-backend-cdk --bin bootstrap >&2)
+        -p rootski-lambda -p rootski-cli --bin bootstrap >&2)
     echo "$2/release/bootstrap"
 }
 
@@ -82,15 +82,17 @@ else
 fi
 cp "$(baseline_bin)" "$WORK/bootstrap-base"
 
-# The Swagger UI archive utoipa-swagger-ui embeds (its `vendored` feature).
+# The Swagger UI archive utoipa-swagger-ui embedded (its `vendored` feature) before
+# rootski-api embedded its own trimmed set (crates/rootski-api/assets/swagger-ui).
 swagger_zip="$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/utoipa-swagger-ui-vendored-*/res/*.zip \
     2>/dev/null | sort -V | tail -1 || true)"
 bundle_dir="$ROOT/target/lambda-bundle/out"
 
 python3 - "$WORK/bootstrap-base" "$WORK/bootstrap-new" "${BASELINE_SYMBOLS_BIN:-}" \
-    "${CURRENT_SYMBOLS_BIN:-}" "$swagger_zip" "$bundle_dir" "$ROOT/data" <<'PY'
+    "${CURRENT_SYMBOLS_BIN:-}" "$swagger_zip" "$bundle_dir" "$ROOT/data" \
+    "$ROOT/crates/rootski-api/assets/swagger-ui" <<'PY'
 import hashlib, io, os, re, subprocess, sys, zipfile
-base, new, base_syms, new_syms, swagger_zip, bundle_dir, data_dir = sys.argv[1:8]
+base, new, base_syms, new_syms, swagger_zip, bundle_dir, data_dir, assets_dir = sys.argv[1:9]
 MiB = 1048576
 
 def zipped(path):
@@ -117,16 +119,23 @@ def max_glibc(path):
     return max(versions, key=lambda v: [int(x) for x in v.split(".")], default="none")
 
 def swagger_files(path):
-    if not swagger_zip:
-        return None
+    """Swagger UI files found verbatim in the binary: the whole dist/ of the archive
+    (what utoipa-swagger-ui embedded) and the files of assets/swagger-ui (what
+    rootski-api embeds now, the large ones as .gz)."""
     data = open(path, "rb").read()
     found = {}
-    with zipfile.ZipFile(swagger_zip) as z:
-        for name in z.namelist():
-            if "/dist/" in name and not name.endswith("/"):
-                content = z.read(name)
-                if len(content) >= 4096 and data.find(content) >= 0:
-                    found[name.rsplit("/", 1)[1]] = len(content)
+    if swagger_zip:
+        with zipfile.ZipFile(swagger_zip) as z:
+            for name in z.namelist():
+                if "/dist/" in name and not name.endswith("/"):
+                    content = z.read(name)
+                    if len(content) >= 4096 and data.find(content) >= 0:
+                        found[name.rsplit("/", 1)[1]] = len(content)
+    if os.path.isdir(assets_dir):
+        for name in sorted(os.listdir(assets_dir)):
+            content = open(os.path.join(assets_dir, name), "rb").read()
+            if len(content) >= 4096 and data.find(content) >= 0:
+                found[name] = len(content)
     return found
 
 STD = {"core", "alloc", "std", "__rustc"}
@@ -209,23 +218,28 @@ print("\nSwagger UI files embedded verbatim (>= 4 KiB)  baseline MiB      new Mi
 # What /docs loads (the dist's index.html); the rest only ever serves a developer tool.
 PAGE = {"index.html", "index.css", "swagger-ui.css", "swagger-ui-bundle.js",
         "swagger-ui-standalone-preset.js", "swagger-initializer.js"}
-if figures["baseline"]["swagger"] is None:
-    print("  (the utoipa-swagger-ui-vendored archive is not in cargo's registry)")
+PAGE |= {name + ".gz" for name in PAGE}
+if not swagger_zip:
+    print("  (the utoipa-swagger-ui-vendored archive is not in cargo's registry: "
+          "only assets/swagger-ui is looked for)")
+files = sorted(set(figures["baseline"]["swagger"]) | set(figures["new"]["swagger"]))
+for name in files:
+    b = figures["baseline"]["swagger"].get(name, 0)
+    n = figures["new"]["swagger"].get(name, 0)
+    note = "" if name in PAGE else "  (not loaded by /docs)"
+    print(f"  {name:<42} {b / MiB:12.2f} {n / MiB:12.2f}{note}")
+b = sum(figures["baseline"]["swagger"].values())
+n = sum(figures["new"]["swagger"].values())
+print(f"  {'total':<42} {b / MiB:12.2f} {n / MiB:12.2f}")
+unloaded_names = set(figures["new"]["swagger"]) - PAGE
+if not swagger_zip or not unloaded_names:
+    print("  the new build embeds no Swagger UI file that /docs does not load")
 else:
-    files = sorted(set(figures["baseline"]["swagger"]) | set(figures["new"]["swagger"]))
-    for name in files:
-        b = figures["baseline"]["swagger"].get(name, 0)
-        n = figures["new"]["swagger"].get(name, 0)
-        note = "" if name in PAGE else "  (not loaded by /docs)"
-        print(f"  {name:<42} {b / MiB:12.2f} {n / MiB:12.2f}{note}")
-    b = sum(figures["baseline"]["swagger"].values())
-    n = sum(figures["new"]["swagger"].values())
-    print(f"  {'total':<42} {b / MiB:12.2f} {n / MiB:12.2f}")
     # Estimate of a bundle without the files /docs does not load: those bytes zeroed.
     data = bytearray(open(new, "rb").read())
     with zipfile.ZipFile(swagger_zip) as z:
         for name in z.namelist():
-            if name.rsplit("/", 1)[-1] in set(figures["new"]["swagger"]) - PAGE:
+            if name.rsplit("/", 1)[-1] in unloaded_names:
                 content = z.read(name)
                 at = data.find(content)
                 if at >= 0:

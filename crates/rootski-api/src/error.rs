@@ -85,82 +85,44 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         match &self {
-            ApiError::NotFound(message) | ApiError::BadRequest(message) => json_response(
-                status,
-                &Detail {
-                    detail: message.as_str(),
-                },
-            ),
+            ApiError::NotFound(message) | ApiError::BadRequest(message) => {
+                detail(status, message.as_str())
+            }
             ApiError::InvalidToken(reason) => {
                 tracing::info!(reason = %reason, "rejected bearer token");
-                let mut response = json_response(
-                    status,
-                    &Detail {
-                        detail: INVALID_TOKEN_MESSAGE,
-                    },
-                );
+                let mut response = detail(status, INVALID_TOKEN_MESSAGE);
                 response
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 response
             }
             ApiError::Validation(errors) => json_response(status, &Detail { detail: errors }),
-            ApiError::PayloadTooLarge => json_response(
-                status,
-                &Detail {
-                    detail: "Request body is larger than the 64 KiB limit.",
-                },
-            ),
-            ApiError::UriTooLong => json_response(
-                status,
-                &Detail {
-                    detail: "URI Too Long",
-                },
-            ),
-            ApiError::HeadersTooLarge => json_response(
-                status,
-                &Detail {
-                    detail: "Request Header Fields Too Large",
-                },
-            ),
-            ApiError::BodyTimeout => json_response(
-                status,
-                &Detail {
-                    detail: "The request body was not received in time.",
-                },
-            ),
-            ApiError::RouteNotFound => json_response(
-                status,
-                &Detail {
-                    detail: "Not Found",
-                },
-            ),
-            ApiError::MethodNotAllowed => json_response(
-                status,
-                &Detail {
-                    detail: "Method Not Allowed",
-                },
-            ),
+            ApiError::PayloadTooLarge => {
+                detail(status, "Request body is larger than the 64 KiB limit.")
+            }
+            ApiError::UriTooLong => detail(status, "URI Too Long"),
+            ApiError::HeadersTooLarge => detail(status, "Request Header Fields Too Large"),
+            ApiError::BodyTimeout => detail(status, "The request body was not received in time."),
+            ApiError::RouteNotFound => detail(status, "Not Found"),
+            ApiError::MethodNotAllowed => detail(status, "Method Not Allowed"),
             ApiError::Store(err) => {
                 tracing::error!(error = %err, "store failure");
-                json_response(
+                detail(
                     status,
-                    &Detail {
-                        detail: "The data store is unavailable. Please try again later.",
-                    },
+                    "The data store is unavailable. Please try again later.",
                 )
             }
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
-                json_response(
-                    status,
-                    &Detail {
-                        detail: "Internal Server Error",
-                    },
-                )
+                detail(status, "Internal Server Error")
             }
         }
     }
+}
+
+/// `{"detail": text}` with `status`.
+fn detail(status: StatusCode, text: &str) -> Response {
+    json_response(status, &Detail { detail: text })
 }
 
 /// `application/json` content type as the contract spells it.

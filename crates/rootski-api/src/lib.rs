@@ -15,7 +15,8 @@
 //! - [`routes`]: one module per resource (search, word, breakdown, morphemes, health).
 //! - [`error`] / [`validation`]: `{"detail": ...}` errors and FastAPI's 422 shape.
 //! - [`limits`]: URI, header and declared body size checked before any handler.
-//! - [`cors`], [`openapi`], [`telemetry`]: CORS policy, OpenAPI + Swagger UI, logging.
+//! - [`cors`], [`openapi`], [`telemetry`]: CORS policy, OpenAPI + Swagger UI (its
+//!   files embedded by `docs_ui`), logging.
 //! - [`app`]: [`AppState`] and [`router`] — what binaries and tests call.
 //! - [`server`]: [`serve`], the router on a TCP listener with timeouts, a
 //!   connection cap and graceful shutdown (`rootski serve`, tests).
@@ -39,6 +40,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod cors;
+mod docs_ui;
 pub mod error;
 pub mod limits;
 pub mod openapi;

@@ -1,18 +1,17 @@
 //! The OpenAPI 3 document (`GET /openapi.json`) and the Swagger UI (`GET /docs`).
 //!
-//! The UI's files are compiled into the binary (utoipa-swagger-ui's `vendored`
-//! feature), so the docs page works offline and nothing is downloaded at build or
-//! run time.
+//! The UI's files are compiled into the binary ([`crate::docs_ui`]), so the docs
+//! page works offline and nothing is downloaded at build or run time.
 //!
 //! Every link is relative (`/docs` redirects to `docs/`, the UI loads
 //! `../openapi.json`), so the page also works behind API Gateway, where the browser
 //! sees `/prod/docs` or `/v1/docs` while this router sees `/docs`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
@@ -22,7 +21,6 @@ use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
-use utoipa_swagger_ui::Config;
 
 use crate::error::{ApiError, JSON_CONTENT_TYPE};
 use crate::routes;
@@ -174,10 +172,15 @@ pub fn docs_router() -> Router {
     Router::new()
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(docs_redirect))
-        .route("/docs/", get(|| docs_file(None)))
+        .route(
+            "/docs/",
+            get(|headers: HeaderMap| async move { docs_file("", &headers) }),
+        )
         .route(
             "/docs/{*file}",
-            get(|Path(file): Path<String>| docs_file(Some(file))),
+            get(|Path(file): Path<String>, headers: HeaderMap| async move {
+                docs_file(&file, &headers)
+            }),
         )
 }
 
@@ -247,18 +250,9 @@ async fn docs_redirect() -> Response {
         .into_response()
 }
 
-async fn docs_file(file: Option<String>) -> Result<Response, ApiError> {
-    static CONFIG: OnceLock<Arc<Config<'static>>> = OnceLock::new();
-    let config = CONFIG.get_or_init(|| Arc::new(Config::new(["../openapi.json"])));
-    match utoipa_swagger_ui::serve(file.as_deref().unwrap_or(""), config.clone()) {
-        Ok(Some(found)) => Ok((
-            [(header::CONTENT_TYPE, found.content_type)],
-            found.bytes.into_owned(),
-        )
-            .into_response()),
-        Ok(None) => Err(ApiError::RouteNotFound),
-        Err(err) => Err(ApiError::Internal(format!("Swagger UI file: {err}"))),
-    }
+fn docs_file(file: &str, headers: &HeaderMap) -> Result<Response, ApiError> {
+    crate::docs_ui::file_response(file, headers.get(header::ACCEPT_ENCODING))
+        .unwrap_or(Err(ApiError::RouteNotFound))
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use crate::store::Store;
 
 mod negotiate;
 
-pub use negotiate::{Encoding, choose_encoding, if_none_match_hits};
+pub use negotiate::{Encoding, accepts_gzip, choose_encoding, if_none_match_hits};
 
 /// `Cache-Control` of morphemes.json: caches may keep it an hour, then revalidate
 /// with the ETag (a cheap 304).

@@ -29,38 +29,58 @@ impl Encoding {
 /// identity when neither is acceptable (identity is never refused, as RFC 9110
 /// allows serving it unless `identity;q=0` - and then there is nothing better).
 pub fn choose_encoding(accept_encoding: Option<&HeaderValue>) -> Encoding {
-    let Some(text) = accept_encoding.and_then(|value| value.to_str().ok()) else {
-        return Encoding::Identity;
-    };
-    let mut br = None;
-    let mut gzip = None;
-    let mut star = None;
-    for item in text.split(',') {
-        let mut pieces = item.split(';');
-        let name = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
-        let mut q = 1.0_f32;
-        for param in pieces {
-            if let Some((key, value)) = param.split_once('=')
-                && key.trim().eq_ignore_ascii_case("q")
-            {
-                q = value.trim().parse().unwrap_or(0.0);
-            }
-        }
-        match name.as_str() {
-            "br" => br = Some(q),
-            "gzip" | "x-gzip" => gzip = Some(q),
-            "*" => star = Some(q),
-            _ => {}
-        }
-    }
-    let br = br.or(star).unwrap_or(0.0);
-    let gzip = gzip.or(star).unwrap_or(0.0);
+    let Accepted { br, gzip } = Accepted::parse(accept_encoding);
     if br > 0.0 && br >= gzip {
         Encoding::Brotli
     } else if gzip > 0.0 {
         Encoding::Gzip
     } else {
         Encoding::Identity
+    }
+}
+
+/// True when the client accepts gzip (q > 0, named or through `*`): for content
+/// that is only stored gzip-compressed.
+pub fn accepts_gzip(accept_encoding: Option<&HeaderValue>) -> bool {
+    Accepted::parse(accept_encoding).gzip > 0.0
+}
+
+/// The q-values `Accept-Encoding` gives br and gzip (0 when not accepted).
+struct Accepted {
+    br: f32,
+    gzip: f32,
+}
+
+impl Accepted {
+    fn parse(accept_encoding: Option<&HeaderValue>) -> Accepted {
+        let Some(text) = accept_encoding.and_then(|value| value.to_str().ok()) else {
+            return Accepted { br: 0.0, gzip: 0.0 };
+        };
+        let mut br = None;
+        let mut gzip = None;
+        let mut star = None;
+        for item in text.split(',') {
+            let mut pieces = item.split(';');
+            let name = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let mut q = 1.0_f32;
+            for param in pieces {
+                if let Some((key, value)) = param.split_once('=')
+                    && key.trim().eq_ignore_ascii_case("q")
+                {
+                    q = value.trim().parse().unwrap_or(0.0);
+                }
+            }
+            match name.as_str() {
+                "br" => br = Some(q),
+                "gzip" | "x-gzip" => gzip = Some(q),
+                "*" => star = Some(q),
+                _ => {}
+            }
+        }
+        Accepted {
+            br: br.or(star).unwrap_or(0.0),
+            gzip: gzip.or(star).unwrap_or(0.0),
+        }
     }
 }
 
@@ -91,6 +111,18 @@ mod tests {
 
     fn choose(text: &'static str) -> Encoding {
         choose_encoding(Some(&HeaderValue::from_static(text)))
+    }
+
+    #[test]
+    fn gzip_acceptance() {
+        let accepts = |text: &'static str| accepts_gzip(Some(&HeaderValue::from_static(text)));
+        assert!(accepts("gzip, deflate, br"));
+        assert!(accepts("br;q=1, gzip;q=0.5"));
+        assert!(accepts("*"));
+        assert!(!accepts("br"));
+        assert!(!accepts("gzip;q=0, br"));
+        assert!(!accepts("*, gzip;q=0"));
+        assert!(!accepts_gzip(None));
     }
 
     #[test]
