@@ -298,4 +298,56 @@ mod tests {
             "arn:aws:iam::aws:policy/PowerUserAccess"
         );
     }
+
+    /// The option combinations the golden files hold, by file name.
+    fn golden_cases() -> Vec<(&'static str, BootstrapOptions)> {
+        vec![
+            ("default", BootstrapOptions::default()),
+            (
+                "trust",
+                BootstrapOptions {
+                    trusted_accounts: vec!["111111111111".into()],
+                    execution_policies: vec!["arn:aws:iam::aws:policy/PowerUserAccess".into()],
+                    ..Default::default()
+                },
+            ),
+            (
+                "trust_for_lookup",
+                BootstrapOptions {
+                    trusted_accounts_for_lookup: vec!["222222222222".into()],
+                    ..Default::default()
+                },
+            ),
+            (
+                "all",
+                BootstrapOptions {
+                    trusted_accounts: vec!["111111111111".into(), "333333333333".into()],
+                    trusted_accounts_for_lookup: vec!["222222222222".into()],
+                    execution_policies: vec![
+                        "arn:aws:iam::aws:policy/PowerUserAccess".into(),
+                        "arn:aws:iam::aws:policy/IAMFullAccess".into(),
+                    ],
+                },
+            ),
+        ]
+    }
+
+    /// The template for every option combination equals the golden file captured
+    /// from the former `json!` template (`GOLDEN_WRITE=1` rewrites them).
+    #[test]
+    fn the_template_matches_the_golden_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bootstrap");
+        for (case, options) in golden_cases() {
+            let got = template(&options).expect("template");
+            let path = dir.join(format!("{case}.json"));
+            if std::env::var_os("GOLDEN_WRITE").is_some() {
+                let text = serde_json::to_string_pretty(&got).expect("json") + "\n";
+                std::fs::write(&path, text).expect("write golden");
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("golden file");
+            let want: Value = serde_json::from_str(&text).expect("golden json");
+            assert_eq!(got, want, "{case}");
+        }
+    }
 }
