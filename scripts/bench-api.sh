@@ -44,7 +44,7 @@ need_wrk
 mkdir -p "$BENCH_DIR"
 
 echo "building rootski (release) ..." >&2
-(cd "$ROOT" && cargo build --release --locked -p rootski-backend-cdk --bin rootski >&2)
+(cd "$ROOT" && cargo build --release --locked -p rootski-cli --bin rootski >&2)
 BIN="$TARGET_DIR/release/rootski"
 
 SERVER_PID=""

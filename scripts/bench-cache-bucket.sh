@@ -25,10 +25,10 @@ MORPHEMES="${BENCH_MORPHEMES:-$ROOT/data/morphemes.jsonl.zst}"
 PROFILE="${BENCH_PROFILE:-release}"
 echo "building rootski ($PROFILE) ..." >&2
 if [ "$PROFILE" = release ]; then
-    (cd "$ROOT" && cargo build --release --locked -p rootski-backend-cdk --bin rootski >&2)
+    (cd "$ROOT" && cargo build --release --locked -p rootski-cli --bin rootski >&2)
     BIN="$TARGET_DIR/release/rootski"
 else
-    (cd "$ROOT" && cargo build --locked -p rootski-backend-cdk --bin rootski >&2)
+    (cd "$ROOT" && cargo build --locked -p rootski-cli --bin rootski >&2)
     BIN="$TARGET_DIR/debug/rootski"
 fi
 

@@ -33,7 +33,7 @@ command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; e
 [ -x "$ROOT/.tools/venv/bin/moto_server" ] || "$ROOT/scripts/install-tools"
 
 echo "building rootski (release) ..." >&2
-(cd "$ROOT" && cargo build --release --locked -p rootski-backend-cdk --bin rootski >&2)
+(cd "$ROOT" && cargo build --release --locked -p rootski-cli --bin rootski >&2)
 BIN="$TARGET_DIR/release/rootski"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -12,7 +12,7 @@ use cdk::{App, AppProps, CloudAssembly, Environment, MissingContext, StackProps}
 use serde_json::{Map, Value};
 
 use crate::dynamo_table::stacks::dynamo_table::{RootskiDynamoProps, RootskiDynamoStack};
-use crate::lambda_rest_api::error::{Error, Result};
+use crate::error::{Error, Result};
 use crate::lambda_rest_api::stacks::lambda_rest_api::{
     RootskiLambdaRestApiProps, RootskiLambdaRestApiStack,
 };

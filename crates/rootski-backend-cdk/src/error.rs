@@ -1,6 +1,12 @@
-//! The error type of the `rootski_backend_cdk` library (stack definition and app).
+//! The one error type of the `rootski_backend_cdk` library: defining the stacks,
+//! synthesizing the app, and bundling the Lambda `bootstrap` (each bundling message
+//! says what to do).
 
-/// Errors defining or synthesizing the Rootski stack.
+use std::path::PathBuf;
+
+use crate::bundling::GlibcVersion;
+
+/// Errors defining, bundling or synthesizing the Rootski stacks.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A construct of the stack could not be defined.
@@ -21,17 +27,75 @@ pub enum Error {
         /// Environment variable fallback.
         env_var: &'static str,
     },
-    /// Building the Lambda `bootstrap` (bundling) failed.
-    #[error(transparent)]
-    Bundle(#[from] crate::bundling::BundleError),
     /// The Lambda code could not be staged.
     #[error("staging the Lambda code in {path}: {source}")]
     CodeStaging {
         /// Directory being written.
-        path: std::path::PathBuf,
+        path: PathBuf,
         /// The I/O error.
         #[source]
         source: std::io::Error,
+    },
+    /// Bundling: a tool is missing or could not run.
+    #[error("cannot run {tool}: {source}; {hint}")]
+    Tool {
+        /// The tool.
+        tool: &'static str,
+        /// How to get it.
+        hint: &'static str,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// The cargo build failed.
+    #[error("building the Lambda bootstrap failed ({command}):\n{output}")]
+    Build {
+        /// The command line.
+        command: String,
+        /// Last lines of cargo's output.
+        output: String,
+    },
+    /// `objdump` could not read the binary.
+    #[error("objdump could not read {binary}: {message}")]
+    Inspect {
+        /// The binary.
+        binary: PathBuf,
+        /// objdump's message.
+        message: String,
+    },
+    /// The binary needs a newer glibc than the Lambda runtime has.
+    #[error(
+        "{binary} needs glibc {found} but the provided.al2023 Lambda runtime has {limit} \
+         (symbols: {symbols}). Build with cargo-zigbuild (`pip install cargo-zigbuild ziglang`, \
+         then bundle again: it targets x86_64-unknown-linux-gnu.{limit}) or on a system with glibc <= {limit}"
+    )]
+    GlibcTooNew {
+        /// The binary.
+        binary: PathBuf,
+        /// Its requirement.
+        found: GlibcVersion,
+        /// The runtime's glibc.
+        limit: GlibcVersion,
+        /// The offending symbols.
+        symbols: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Writing the zip failed.
+    #[error("writing the bootstrap zip: {0}")]
+    Zip(String),
+    /// Hashing the staged asset directory (its CDK asset hash) failed.
+    #[error("hashing the staged asset {path}: {message}")]
+    AssetHash {
+        /// The asset directory.
+        path: PathBuf,
+        /// Why.
+        message: String,
     },
 }
 

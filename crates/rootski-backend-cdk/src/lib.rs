@@ -1,5 +1,8 @@
 //! `rootski_backend_cdk`: the Rootski backend's infrastructure, written in Rust on our
-//! CDK-style library.
+//! CDK-style library. It defines and synthesizes the stacks and bundles the function's
+//! code; it neither deploys nor talks to AWS (that is the `rootski` CLI of
+//! `crates/rootski-cli`, over `cdk-toolkit`), so its golden tests build without the
+//! AWS SDK.
 //!
 //! - [`lambda_rest_api::stacks::lambda_rest_api`]: `RootskiLambdaRestApiStack` (API
 //!   Gateway → Lambda, custom domain, DNS record, outputs) and `StackOutputs`.
@@ -9,11 +12,13 @@
 //!   check, reproducible zip) whose asset directory synthesis uses.
 //! - [`dynamo_table::stacks::dynamo_table`]: `RootskiDynamoStack`, the DynamoDB table.
 //! - [`app`]: the app entry — environment from context, synthesis to `cdk.out/`.
+//! - [`error`]: the crate's one error type.
 #![warn(missing_docs)]
 
 pub mod app;
 pub mod bundling;
 pub mod dynamo_table;
+pub mod error;
 pub mod lambda_rest_api;
 
-pub use lambda_rest_api::error::{Error, Result};
+pub use error::{Error, Result};

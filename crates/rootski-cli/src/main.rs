@@ -1,5 +1,12 @@
 //! `rootski`: the one command-line tool of the project. Each subcommand lives in its
 //! own module under `cli/`; this file only parses arguments and dispatches.
+//!
+//! The stacks and the bundling are the `rootski_backend_cdk` library; the API is
+//! `rootski_api`; deploying and the local emulator are `cdk_toolkit`. This crate also
+//! depends on `rootski-lambda`, which it never calls: the bundle build selects this
+//! package beside the function's (`rootski_backend_cdk::bundling::CLI_PACKAGE`), so
+//! both builds resolve the function's crates with the same features and the bundle
+//! reuses the artifacts of `cargo run --release --bin rootski`.
 
 mod cli;
 

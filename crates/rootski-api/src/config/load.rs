@@ -9,37 +9,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::parse::{self, Raw};
+use super::table;
 use super::{ConfigError, ENV_PREFIX, Settings};
-
-/// Names of all settings, as YAML keys (lower case) and as `ROOTSKI__<UPPER>`
-/// (`ROOTSKI__CONFIG_FILE_PATH`, which names the file, is not one of them).
-pub const KNOWN_SETTINGS: &[&str] = &[
-    "environment",
-    "fetch_values_from_aws_ssm",
-    "ssm_endpoint_url",
-    "static_assets_dir",
-    "object_cache_bucket_name",
-    "s3_endpoint_url",
-    "dynamo_table_name",
-    "dynamo_endpoint_url",
-    "domain",
-    "s3_static_site_origin",
-    "extra_allowed_cors_origins",
-    "log_level",
-    "host",
-    "port",
-    "header_read_timeout",
-    "body_read_timeout",
-    "keep_alive_timeout",
-    "max_connections",
-    "store",
-    "db",
-    "cognito_aws_region",
-    "cognito_user_pool_id",
-    "cognito_web_client_id",
-    "cognito_jwks_path",
-    "cognito_jwks_json",
-];
 
 /// Where one value came from; its `Display` is what error messages name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,19 +76,30 @@ pub(super) fn from_lookup(
         config_file_path: config_file_path.clone(),
         ..Settings::default()
     };
+    settings.warnings = unknown_file_keys(&file, config_file_path.as_deref());
+    apply_service(&sources, &mut settings)?;
+    apply_server(&sources, &mut settings)?;
+    apply_store(&sources, &mut settings)?;
+    apply_cognito(&sources, &mut settings)?;
+    Ok(settings)
+}
 
+/// A warning for each key of the settings file that names no setting.
+fn unknown_file_keys(file: &BTreeMap<String, Raw>, path: Option<&Path>) -> Vec<String> {
+    let mut warnings = Vec::new();
     for key in file.keys() {
-        if !KNOWN_SETTINGS.contains(&key.as_str()) {
-            settings.warnings.push(format!(
+        if !table::is_setting(key) {
+            warnings.push(format!(
                 "ignoring unknown setting `{key}` in {}",
-                config_file_path
-                    .as_deref()
-                    .unwrap_or(Path::new("?"))
-                    .display()
+                path.unwrap_or(Path::new("?")).display()
             ));
         }
     }
+    warnings
+}
 
+/// Environment, SSM, static assets, cache bucket, CORS and logging.
+fn apply_service(sources: &Sources, settings: &mut Settings) -> Result<(), ConfigError> {
     if let Some(v) = sources.get("environment", parse::environment)? {
         settings.environment = v;
     }
@@ -128,10 +110,6 @@ pub(super) fn from_lookup(
     settings.static_assets_dir = sources.get("static_assets_dir", parse::path)?;
     settings.object_cache_bucket_name = sources.get("object_cache_bucket_name", parse::text)?;
     settings.s3_endpoint_url = sources.get("s3_endpoint_url", parse::origin)?;
-    if let Some(v) = sources.get("dynamo_table_name", parse::text)? {
-        settings.dynamo_table_name = v;
-    }
-    settings.dynamo_endpoint_url = sources.get("dynamo_endpoint_url", parse::origin)?;
     if let Some(v) = sources.get("domain", parse::domain)? {
         settings.domain = v;
     }
@@ -144,6 +122,11 @@ pub(super) fn from_lookup(
     if let Some(v) = sources.get("log_level", parse::log_level)? {
         settings.log_level = v;
     }
+    Ok(())
+}
+
+/// Where and how `rootski serve` listens.
+fn apply_server(sources: &Sources, settings: &mut Settings) -> Result<(), ConfigError> {
     // An empty host or port is a mistake, not a request for the default (which
     // would then be served silently): those two fail.
     if let Some(v) = sources.get_set("host", parse::text)? {
@@ -164,18 +147,32 @@ pub(super) fn from_lookup(
     if let Some(v) = sources.get("max_connections", parse::connection_count)? {
         settings.max_connections = v;
     }
+    Ok(())
+}
+
+/// Which store and where its data lives.
+fn apply_store(sources: &Sources, settings: &mut Settings) -> Result<(), ConfigError> {
     if let Some(v) = sources.get("store", parse::store_kind)? {
         settings.store = v;
     }
     if let Some(v) = sources.get("db", parse::path)? {
         settings.db = v;
     }
+    if let Some(v) = sources.get("dynamo_table_name", parse::text)? {
+        settings.dynamo_table_name = v;
+    }
+    settings.dynamo_endpoint_url = sources.get("dynamo_endpoint_url", parse::origin)?;
+    Ok(())
+}
+
+/// The Cognito user pool whose tokens the API accepts.
+fn apply_cognito(sources: &Sources, settings: &mut Settings) -> Result<(), ConfigError> {
     settings.cognito_aws_region = sources.get("cognito_aws_region", parse::text)?;
     settings.cognito_user_pool_id = sources.get("cognito_user_pool_id", parse::text)?;
     settings.cognito_web_client_id = sources.get("cognito_web_client_id", parse::text)?;
     settings.cognito_jwks_path = sources.get("cognito_jwks_path", parse::path)?;
     settings.cognito_jwks_json = sources.get("cognito_jwks_json", parse::text)?;
-    Ok(settings)
+    Ok(())
 }
 
 struct Sources<'a> {

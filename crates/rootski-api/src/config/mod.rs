@@ -20,12 +20,14 @@ mod parse;
 #[cfg(feature = "ssm")]
 pub mod ssm;
 pub mod ssm_source;
+pub mod table;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use load::{ConfigSource, KNOWN_SETTINGS};
+pub use load::ConfigSource;
 pub use ssm_source::{SSM_SETTINGS, SsmFailure, resolve_ssm};
+pub use table::{SETTINGS, SettingInfo};
 
 /// Prefix of every environment variable the API reads.
 pub const ENV_PREFIX: &str = "ROOTSKI__";

@@ -13,11 +13,11 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::BundleError;
+use crate::error::Error;
 
 /// Writes `bytes` as the single entry `bootstrap` of a new zip at `out`.
-pub fn write_bootstrap_zip(bytes: &[u8], out: &Path) -> Result<(), BundleError> {
-    let io = |source| BundleError::Io {
+pub fn write_bootstrap_zip(bytes: &[u8], out: &Path) -> Result<(), Error> {
+    let io = |source| Error::Io {
         path: out.to_path_buf(),
         source,
     };
@@ -31,9 +31,9 @@ pub fn write_bootstrap_zip(bytes: &[u8], out: &Path) -> Result<(), BundleError> 
     {
         let mut zip = ZipWriter::new(&mut buffer);
         zip.start_file("bootstrap", options)
-            .map_err(|e| BundleError::Zip(e.to_string()))?;
+            .map_err(|e| Error::Zip(e.to_string()))?;
         zip.write_all(bytes).map_err(io)?;
-        zip.finish().map_err(|e| BundleError::Zip(e.to_string()))?;
+        zip.finish().map_err(|e| Error::Zip(e.to_string()))?;
     }
     // Write-then-rename so a reader never sees half a zip.
     let partial = out.with_extension("zip.partial");

@@ -1,8 +1,8 @@
 //! Running the release build of the Lambda binary.
 //!
 //! Only the installed toolchain is used (no `rustup target add`). The native builder
-//! is a plain `cargo build --release -p rootski-lambda --bin bootstrap` in the
-//! workspace's own target directory, with no `--target` (the host is the Lambda's
+//! is a plain `cargo build --release -p rootski-lambda -p rootski-cli --bin bootstrap`
+//! in the workspace's own target directory, with no `--target` (the host is the Lambda's
 //! `x86_64-unknown-linux-gnu`) and no flags of its own: it shares every artifact of
 //! `cargo build --release` and of `cargo run --release --bin rootski`, so bundling
 //! after them compiles only the crates whose features differ. Paths are remapped for
@@ -21,7 +21,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Builder, BundleError, BundleOptions};
+use super::{Builder, BundleOptions};
+use crate::error::Error;
 
 /// The Lambda target triple (x86_64 Lambda functions).
 pub const TARGET: &str = "x86_64-unknown-linux-gnu";
@@ -37,7 +38,7 @@ pub enum UsedBuilder {
 
 /// Chooses the builder: zigbuild when asked, or in auto mode when both tools exist.
 /// A host that is not the Lambda's triple needs zigbuild.
-pub fn choose(builder: Builder) -> Result<UsedBuilder, BundleError> {
+pub fn choose(builder: Builder) -> Result<UsedBuilder, Error> {
     let zig_available = on_path("cargo-zigbuild") && on_path("zig");
     let host_is_lambda = cfg!(all(
         target_arch = "x86_64",
@@ -49,7 +50,7 @@ pub fn choose(builder: Builder) -> Result<UsedBuilder, BundleError> {
         Builder::Auto if zig_available => Ok(UsedBuilder::Zigbuild),
         Builder::Auto if host_is_lambda => Ok(UsedBuilder::Native),
         Builder::Zigbuild if zig_available => Ok(UsedBuilder::Zigbuild),
-        Builder::Native | Builder::Auto | Builder::Zigbuild => Err(BundleError::Tool {
+        Builder::Native | Builder::Auto | Builder::Zigbuild => Err(Error::Tool {
             tool: "cargo-zigbuild",
             hint: "install it with `pip install cargo-zigbuild ziglang` (both must be on PATH); \
                    without it only an x86_64-unknown-linux-gnu host can build the bootstrap",
@@ -157,7 +158,7 @@ fn artifact_executable(line: &str, binary: &str) -> Option<PathBuf> {
 
 /// Runs the build, showing cargo's current step on a spinner (or its lines when
 /// progress is off), and returns the binary's path.
-pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, BundleError> {
+pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Error> {
     let mut command = command(options, used);
     let shown = format!("{command:?}");
     let spinner = options.progress.then(|| {
@@ -174,7 +175,7 @@ pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Bund
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|source| BundleError::Tool {
+        .map_err(|source| Error::Tool {
             tool: "cargo",
             hint: "cargo must be on PATH",
             source,
@@ -201,7 +202,7 @@ pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Bund
             log.push(line);
         }
     }
-    let status = child.wait().map_err(|source| BundleError::Tool {
+    let status = child.wait().map_err(|source| Error::Tool {
         tool: "cargo",
         hint: "cargo must be on PATH",
         source,
@@ -215,12 +216,12 @@ pub fn build(options: &BundleOptions, used: UsedBuilder) -> Result<PathBuf, Bund
         log[start..].join("\n")
     };
     if !status.success() {
-        return Err(BundleError::Build {
+        return Err(Error::Build {
             command: shown,
             output: tail(),
         });
     }
-    executable.ok_or_else(|| BundleError::Build {
+    executable.ok_or_else(|| Error::Build {
         command: shown,
         output: format!(
             "{}\ncargo succeeded but reported no executable named {}",
@@ -264,7 +265,7 @@ mod tests {
                 "--package",
                 "rootski-lambda",
                 "--package",
-                "rootski-backend-cdk",
+                "rootski-cli",
                 "--bin",
                 "bootstrap",
                 "--message-format=json-render-diagnostics"

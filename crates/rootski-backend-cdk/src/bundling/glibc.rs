@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::Path;
 use std::process::Command;
 
-use super::BundleError;
+use crate::error::Error;
 
 /// A glibc symbol version such as 2.34 or 2.2.5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -109,12 +109,12 @@ pub fn parse_objdump(output: &str) -> GlibcRequirements {
 }
 
 /// Runs `objdump -T` on `binary` and parses it.
-pub fn inspect(binary: &Path) -> Result<GlibcRequirements, BundleError> {
+pub fn inspect(binary: &Path) -> Result<GlibcRequirements, Error> {
     let output = Command::new("objdump")
         .arg("-T")
         .arg(binary)
         .output()
-        .map_err(|source| BundleError::Tool {
+        .map_err(|source| Error::Tool {
             tool: "objdump",
             hint: "install binutils (`apt-get install binutils`) so the glibc check can run",
             source,
@@ -126,7 +126,7 @@ pub fn inspect(binary: &Path) -> Result<GlibcRequirements, BundleError> {
         if stderr.contains("not a dynamic object") || stdout.contains("no symbols") {
             return Ok(GlibcRequirements::default());
         }
-        return Err(BundleError::Inspect {
+        return Err(Error::Inspect {
             binary: binary.to_path_buf(),
             message: stderr.trim().to_owned(),
         });

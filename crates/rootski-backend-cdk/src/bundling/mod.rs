@@ -4,8 +4,8 @@
 //! The seed's `make_fast_api_function` bundled Python inside a Docker build image so
 //! native code matched the Lambda OS. A Rust binary only has to match the runtime's
 //! glibc, so [`bundle_bootstrap`]:
-//! 1. builds `cargo build --release -p rootski-lambda --bin bootstrap` in the
-//!    workspace's target directory, sharing the host release build's artifacts
+//! 1. builds `cargo build --release -p rootski-lambda -p rootski-cli --bin bootstrap`
+//!    in the workspace's target directory, sharing the host release build's artifacts
 //!    ([`cargo`]: `cargo zigbuild` pinned to glibc 2.34 when installed, else native);
 //! 2. reads the binary's glibc needs with `objdump -T` ([`glibc`]) and fails if any
 //!    symbol is newer than the runtime's 2.34;
@@ -26,6 +26,14 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 pub use glibc::{GlibcRequirements, GlibcVersion};
+
+use crate::error::Error;
+
+/// The package of the `rootski` CLI. It depends on `rootski-lambda`, so building the
+/// bundle with it selected (`--package rootski-cli`) resolves the function's crates
+/// with the features of `cargo run --release --bin rootski`: the bundle reuses that
+/// build's artifacts instead of compiling a feature variant of its own.
+pub const CLI_PACKAGE: &str = "rootski-cli";
 
 /// Which builder to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,7 +80,7 @@ impl BundleOptions {
             workspace_root: workspace_root.to_path_buf(),
             package: "rootski-lambda".into(),
             binary: "bootstrap".into(),
-            shares_features_with: vec!["rootski-backend-cdk".into()],
+            shares_features_with: vec![CLI_PACKAGE.into()],
             out_dir: workspace_root
                 .join("target")
                 .join("lambda-bundle")
@@ -113,76 +121,10 @@ pub struct Bundle {
     pub builder: cargo::UsedBuilder,
 }
 
-/// Why bundling failed; each message says what to do.
-#[derive(Debug, thiserror::Error)]
-pub enum BundleError {
-    /// A tool is missing or could not run.
-    #[error("cannot run {tool}: {source}; {hint}")]
-    Tool {
-        /// The tool.
-        tool: &'static str,
-        /// How to get it.
-        hint: &'static str,
-        /// Why it failed.
-        source: std::io::Error,
-    },
-    /// The cargo build failed.
-    #[error("building the Lambda bootstrap failed ({command}):\n{output}")]
-    Build {
-        /// The command line.
-        command: String,
-        /// Last lines of cargo's output.
-        output: String,
-    },
-    /// `objdump` could not read the binary.
-    #[error("objdump could not read {binary}: {message}")]
-    Inspect {
-        /// The binary.
-        binary: PathBuf,
-        /// objdump's message.
-        message: String,
-    },
-    /// The binary needs a newer glibc than the Lambda runtime has.
-    #[error(
-        "{binary} needs glibc {found} but the provided.al2023 Lambda runtime has {limit} \
-         (symbols: {symbols}). Build with cargo-zigbuild (`pip install cargo-zigbuild ziglang`, \
-         then bundle again: it targets x86_64-unknown-linux-gnu.{limit}) or on a system with glibc <= {limit}"
-    )]
-    GlibcTooNew {
-        /// The binary.
-        binary: PathBuf,
-        /// Its requirement.
-        found: GlibcVersion,
-        /// The runtime's glibc.
-        limit: GlibcVersion,
-        /// The offending symbols.
-        symbols: String,
-    },
-    /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// Writing the zip failed.
-    #[error("writing the bootstrap zip: {0}")]
-    Zip(String),
-    /// Hashing the staged asset directory (its CDK asset hash) failed.
-    #[error("hashing the staged asset {path}: {message}")]
-    AssetHash {
-        /// The asset directory.
-        path: PathBuf,
-        /// Why.
-        message: String,
-    },
-}
-
 /// Builds, checks and stages the Lambda `bootstrap` (see the module docs). When the
 /// fingerprint of the build's inputs equals the stamp's ([`freshness`]), the staged
 /// bundle is returned without running cargo.
-pub fn bundle_bootstrap(options: &BundleOptions) -> Result<Bundle, BundleError> {
+pub fn bundle_bootstrap(options: &BundleOptions) -> Result<Bundle, Error> {
     let used = cargo::choose(options.builder)?;
     let paths = Paths::of(options);
     let previous = freshness::Stamp::read(&paths.stamp);
@@ -196,7 +138,7 @@ pub fn bundle_bootstrap(options: &BundleOptions) -> Result<Bundle, BundleError> 
     let binary_path = cargo::build(options, used)?;
     let requirements = glibc::inspect(&binary_path)?;
     if let Some(found) = requirements.max.filter(|v| *v > options.max_glibc) {
-        return Err(BundleError::GlibcTooNew {
+        return Err(Error::GlibcTooNew {
             binary: binary_path,
             found,
             limit: options.max_glibc,
@@ -225,7 +167,7 @@ pub fn bundle_bootstrap(options: &BundleOptions) -> Result<Bundle, BundleError> 
     }
     let zip_bytes = std::fs::read(&paths.zip).map_err(io(&paths.zip))?;
     let asset_fingerprint =
-        cdk::assets::fingerprint(&paths.asset_dir).map_err(|e| BundleError::AssetHash {
+        cdk::assets::fingerprint(&paths.asset_dir).map_err(|e| Error::AssetHash {
             path: paths.asset_dir.clone(),
             message: e.to_string(),
         })?;
@@ -269,9 +211,9 @@ impl Paths {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BundleError + use<> {
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
     let path = path.to_path_buf();
-    move |source| BundleError::Io { path, source }
+    move |source| Error::Io { path, source }
 }
 
 /// The build options that change the binary, as fingerprint pairs.

@@ -11,51 +11,57 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use rootski_api::config::StoreKind;
+use rootski_api::config::{StoreKind, table};
 use rootski_api::import::Progress;
 use rootski_api::startup::{self, StoreAtStart, TableAtStart};
 use rootski_api::{ServeOptions, Settings, router, serve, shutdown_signal};
 
-/// Every variable `rootski serve` reads, shown under `--help`.
-const ENVIRONMENT_HELP: &str = "\
-Environment (flags win over variables, variables over the YAML file, the file over defaults;
-names are case-insensitive):
-  ROOTSKI__CONFIG_FILE_PATH           YAML file with the same settings as keys (port: 3333, ...)
-  ROOTSKI__HOST                       address to listen on [default: 127.0.0.1]
-  ROOTSKI__PORT                       port to listen on, 0 = any free port [default: 3333]
-  ROOTSKI__STORE                      embedded | dynamodb [default: embedded]
-  ROOTSKI__DB                         embedded store file [default: rootski.sqlite3]
-  ROOTSKI__DYNAMO_TABLE_NAME          DynamoDB table [default: rootski-table]
-  ROOTSKI__DYNAMO_ENDPOINT_URL        DynamoDB-compatible endpoint (moto, DynamoDB Local) instead of AWS
-  AWS_REGION, AWS_ACCESS_KEY_ID, ...  region and credentials of the DynamoDB store (SDK default chain;
-                                      AWS_ENDPOINT_URL is honoured too)
-  ROOTSKI__ENVIRONMENT                dev | prod (prod logs JSON lines) [default: dev]
-  ROOTSKI__LOG_LEVEL                  error | warning | info | debug | trace [default: info]
-  ROOTSKI__COGNITO_AWS_REGION         user pool region (part of the trusted token issuer)
-  ROOTSKI__COGNITO_USER_POOL_ID       user pool id (part of the trusted token issuer)
-  ROOTSKI__COGNITO_WEB_CLIENT_ID      the app client tokens must be issued for
-  ROOTSKI__COGNITO_JWKS_PATH          read the pool's JWKS from this file instead of Cognito
-  ROOTSKI__COGNITO_JWKS_JSON          the pool's JWKS inline
-  ROOTSKI__DOMAIN                     frontend domain; https://<domain> may call the API [default: www.rootski.io]
-  ROOTSKI__S3_STATIC_SITE_ORIGIN      static-site origin allowed by CORS
-  ROOTSKI__EXTRA_ALLOWED_CORS_ORIGINS more CORS origins: JSON list or comma list
-  ROOTSKI__STATIC_ASSETS_DIR          where morphemes.json is written once built
-  ROOTSKI__OBJECT_CACHE_BUCKET_NAME   S3 bucket morphemes.json is read from (built and uploaded when absent)
-  ROOTSKI__S3_ENDPOINT_URL            S3-compatible endpoint (moto) for that bucket instead of AWS
-  ROOTSKI__FETCH_VALUES_FROM_AWS_SSM  true: Cognito settings not set above are read at start-up from the
-                                      SSM parameters /rootski/<environment>/cognito_aws_region,
-                                      .../cognito_user_pool_id, .../cognito_web_client_id (AWS region and
-                                      credentials as for DynamoDB); a missing one stops start-up
-  ROOTSKI__SSM_ENDPOINT_URL           SSM-compatible endpoint (moto) instead of AWS (else AWS_ENDPOINT_URL)
-  ROOTSKI__HEADER_READ_TIMEOUT        time for a request's line and headers, from the accept or from the first
-                                      byte of a next request; a late head closes the connection [default: 10s]
-  ROOTSKI__BODY_READ_TIMEOUT          time for a request body once it is read; a late body gets 408 [default: 30s]
-  ROOTSKI__KEEP_ALIVE_TIMEOUT         an idle kept-alive connection is closed after this [default: 75s]
-                                      (timeouts: seconds such as 10 or 2.5, or milliseconds such as 500ms)
-  ROOTSKI__MAX_CONNECTIONS            client connections open at once; more wait to be accepted [default: 512]
+/// Width of the variable column of the environment help (the longest name, so every
+/// help text starts in the same column).
+const VARIABLE_COLUMN: usize = 35;
 
-Without Cognito settings the API serves everyone as the anonymous user and refuses every
-bearer token. A wrong value stops start-up with the variable's name.";
+/// The `--help` section on the environment: every variable `rootski serve` reads,
+/// generated from `rootski_api`'s table of settings so that none is left out.
+fn environment_help() -> String {
+    let mut text = String::from(
+        "Environment (flags win over variables, variables over the YAML file, the file over defaults;\n\
+         names are case-insensitive):\n",
+    );
+    let file = table::CONFIG_FILE_PATH;
+    push_variable(&mut text, &file.env_var(), file.help);
+    for setting in table::SETTINGS {
+        push_variable(&mut text, &setting.env_var(), setting.help);
+    }
+    push_variable(
+        &mut text,
+        "AWS_REGION, AWS_ACCESS_KEY_ID, ...",
+        "region and credentials of the DynamoDB store (SDK default chain;\n\
+         AWS_ENDPOINT_URL is honoured too)",
+    );
+    text.push_str(
+        "\nWithout Cognito settings the API serves everyone as the anonymous user and refuses every\n\
+         bearer token. A wrong value stops start-up with the variable's name.",
+    );
+    text
+}
+
+/// One variable of the environment help: its name, then its help, whose later lines
+/// are indented under the first.
+fn push_variable(text: &mut String, variable: &str, help: &str) {
+    let mut lines = help.lines();
+    let first = lines.next().unwrap_or_default();
+    text.push_str(&format!(
+        "  {variable:<width$} {first}\n",
+        width = VARIABLE_COLUMN
+    ));
+    for line in lines {
+        text.push_str(&format!(
+            "  {:<width$} {line}\n",
+            "",
+            width = VARIABLE_COLUMN
+        ));
+    }
+}
 
 /// Which store serves the data.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -68,7 +74,7 @@ pub enum StoreArg {
 
 /// Arguments of `rootski serve`.
 #[derive(Debug, clap::Args)]
-#[command(after_long_help = ENVIRONMENT_HELP, after_help = "See --help for the ROOTSKI__* environment variables.")]
+#[command(after_long_help = environment_help(), after_help = "See --help for the ROOTSKI__* environment variables.")]
 pub struct Args {
     /// Address to listen on [env: ROOTSKI__HOST] [default: 127.0.0.1]
     #[arg(long, value_name = "ADDRESS")]
@@ -255,13 +261,21 @@ mod tests {
 
     #[test]
     fn help_lists_every_setting() {
-        for name in rootski_api::config::KNOWN_SETTINGS {
-            let variable = format!("ROOTSKI__{}", name.to_ascii_uppercase());
+        let help = environment_help();
+        for setting in rootski_api::config::SETTINGS {
+            let variable = format!("ROOTSKI__{}", setting.name.to_ascii_uppercase());
             assert!(
-                ENVIRONMENT_HELP.contains(&format!("  {variable} ")),
-                "{variable} is missing from ENVIRONMENT_HELP"
+                help.contains(&format!("  {variable} ")),
+                "{variable} is missing from the environment help"
             );
+            let first = setting.help.lines().next().unwrap();
+            assert!(help.contains(first), "the help of {variable} is missing");
         }
+        assert!(help.contains("  ROOTSKI__CONFIG_FILE_PATH "));
+        // Under `rootski serve --help`, as generated.
+        let mut command = <Cli as clap::CommandFactory>::command();
+        let long = command.render_long_help().to_string();
+        assert!(long.contains("  ROOTSKI__MAX_CONNECTIONS "), "{long}");
     }
 
     #[test]

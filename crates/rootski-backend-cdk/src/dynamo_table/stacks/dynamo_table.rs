@@ -14,7 +14,7 @@ use cdk_aws::aws_dynamodb::{
     Attribute, BillingMode, GlobalSecondaryIndexProps, ProjectionType, Table, TableProps,
 };
 
-use crate::lambda_rest_api::error::Result;
+use crate::error::Result;
 
 /// The table name the API defaults to (`ROOTSKI__DYNAMO_TABLE_NAME`).
 pub const TABLE_NAME: &str = "rootski-table";

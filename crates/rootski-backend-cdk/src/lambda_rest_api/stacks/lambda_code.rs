@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::lambda_rest_api::error::{Error, Result};
+use crate::error::{Error, Result};
 
 /// The placeholder `bootstrap`: fixed bytes, so the asset hash is stable.
 const PLACEHOLDER_BOOTSTRAP: &str = "#!/bin/sh\n\

@@ -25,7 +25,7 @@ use cdk_aws::aws_s3::{Bucket, BucketProps};
 
 use super::lambda_code::lambda_code_asset;
 use crate::bundling::{BundleOptions, bundle_bootstrap};
-use crate::lambda_rest_api::error::Result;
+use crate::error::Result;
 
 /// The API's public domain.
 pub const API_SUBDOMAIN: &str = "api.rootski.io";
