@@ -14,6 +14,9 @@
 //! The library never reads flags: binaries build a [`Settings`] (usually through
 //! [`Settings::from_env_and_file`]), override fields from their own flags, then call
 //! [`resolve_ssm`] before building the app.
+//!
+//! [`table`] lists every setting with the text `rootski serve --help` prints for it;
+//! the loader accepts exactly those names.
 
 mod load;
 mod parse;
