@@ -61,7 +61,7 @@ const asset = env.synthesizer.addFileAsset({ fileName: path.join(__dirname, '../
 new cdk.CfnResource(env, 'Code', { type: 'AWS::S3::Bucket', properties: { BucketName: asset.bucketName, Key: asset.objectKey, Url: asset.httpUrl, Zone: zone.Id, Json: env.toJsonString({ a: env.account, r: r.ref }) } });
 env.addDependency(stack);
 app.synth();
-// Drop what we deliberately do not write (see crates/cdk/core/src/assembly.rs): the
+// Drop what we deliberately do not write (see crates/cdk/core/src/synthesis/assembly.rs): the
 // feature-flag report artifact, minimumCliVersion, the validation report.
 const mpath = path.join(outdir, 'manifest.json');
 const m = JSON.parse(fs.readFileSync(mpath, 'utf-8'));

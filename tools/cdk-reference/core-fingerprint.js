@@ -1,4 +1,4 @@
-// Reference vectors for crates/cdk/core/src/assets.rs (fingerprint == Asset hash).
+// Reference vectors for crates/cdk/core/src/synthesis/assets.rs (fingerprint == Asset hash).
 // Setup: mkdir -p /tmp/fp/a; printf "x\r\ny\n" > /tmp/fp/a.txt; printf "b\n" > /tmp/fp/a/b; printf "bin\0\r\n" > /tmp/fp/z.bin
 // Usage: node core-fingerprint.js <fixture dir>
 const cdk = require('aws-cdk-lib');

@@ -1,7 +1,7 @@
-// Generates crates/cdk/core/src/region_facts.rs from aws-cdk-lib's region-info package
+// Generates crates/cdk/core/src/region_info/facts.rs from aws-cdk-lib's region-info package
 // (node_modules/aws-cdk-lib/region-info, itself built from AWS's published endpoint
 // data), so the table is never hand-typed.
-// Usage: node core-region-facts.js > ../../crates/cdk/core/src/region_facts.rs
+// Usage: node core-region-facts.js > ../../crates/cdk/core/src/region_info/facts.rs
 const { RegionInfo, Fact } = require('aws-cdk-lib/region-info');
 const fs = require('fs');
 const path = require('path');

@@ -133,6 +133,6 @@ impl App {
 
     /// Synthesizes the cloud assembly into the output directory.
     pub fn synth(&self) -> Result<CloudAssembly> {
-        crate::synth::synthesize(self)
+        crate::synthesis::synthesize(self)
     }
 }

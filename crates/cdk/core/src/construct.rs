@@ -12,8 +12,8 @@ use std::rc::{Rc, Weak};
 use serde_json::{Map, Value};
 
 use crate::app::AppState;
-use crate::element::ElementState;
 use crate::stack::StackState;
+use crate::template::element::ElementState;
 use crate::{Error, Result};
 
 /// A metadata entry attached to a construct (goes to the assembly's metadata).
@@ -298,7 +298,7 @@ impl Construct {
         } else {
             self.path().split('/').collect()
         };
-        crate::uniqueid::make_unique_id(&comps).unwrap_or_default()
+        crate::template::uniqueid::make_unique_id(&comps).unwrap_or_default()
     }
 
     /// Registers a hook run at synthesis before templates are rendered (CDK's prepare
@@ -416,7 +416,8 @@ mod tests {
         let res = Construct::new(&b, "Resource").unwrap();
         assert_eq!(
             res.unique_id(),
-            crate::uniqueid::make_unique_id(&["MyStack", "MyBucket", "Resource"]).unwrap()
+            crate::template::uniqueid::make_unique_id(&["MyStack", "MyBucket", "Resource"])
+                .unwrap()
         );
     }
 }

@@ -19,13 +19,33 @@
 //!   [`DefaultStackSynthesizer`] conventions, and stages file assets.
 //! - Context lookups: [`ContextProvider::get_value`] (CDK key format, `missing`).
 //! - Between stacks: cross-stack references become exports/imports or nested-stack
-//!   parameters/outputs at synthesis (`refs`), [`Stack::export_value_with`] (`exports`),
-//!   [`NestedStack`] (`nested`), dependencies across nesting levels (`deps`).
-//! - Stack helpers: [`Stack::format_arn`] / [`Stack::split_arn`] (`arn`),
-//!   [`Stack::regional_fact`] over a table generated from aws-cdk-lib's region-info
-//!   (`regional_fact`, `region_facts`), [`Stack::availability_zones`],
-//!   [`Stack::bundling_required`]; synthesizers per stack ([`StackSynthesizer`]:
-//!   default, CLI credentials, bootstrapless, legacy).
+//!   parameters/outputs at synthesis, [`Stack::export_value_with`], [`NestedStack`],
+//!   dependencies across nesting levels ([`Stack::add_dependency`]).
+//! - Stack helpers: [`Stack::format_arn`] / [`Stack::split_arn`],
+//!   [`Stack::regional_fact`] over a table generated from aws-cdk-lib's region-info,
+//!   [`Stack::availability_zones`], [`Stack::bundling_required`]; synthesizers per
+//!   stack ([`StackSynthesizer`]: default, CLI credentials, bootstrapless, legacy).
+//!
+//! # Module map
+//! One directory per concern; each group's `mod.rs` opens with what its files hold.
+//! - `app`, `construct`: the construct tree and its root.
+//! - `token/`: token encoding and the intrinsic model; `resolve` (+ `resolve/tests`):
+//!   tokens → CloudFormation JSON, cross-stack references detected on the way.
+//! - `template/`: what a template is made of — `element` ([`CfnElement`], shared by
+//!   all), `resource` ([`CfnResource`]), `sections` (outputs, parameters, conditions,
+//!   mappings, rules), `logical_id` (allocation, renames) and [`uniqueid`] (the
+//!   `makeUniqueId` rule), [`tags`] with `collate` (JavaScript's `localeCompare`),
+//!   `removal_policy`.
+//! - `stack/`: [`Stack`] itself (`mod.rs`), and what concerns stacks together: `nested`,
+//!   `references` (cross-stack references), `exports`, `dependencies`, `arn`,
+//!   `context_queries` (availability zones, bundling).
+//! - `region_info/`: [`Stack::regional_fact`], [`find_fact`], [`partition_of_region`]
+//!   (`mod.rs`) over the generated table (`facts`).
+//! - `synthesis/`: the synthesis pass (`mod.rs`: prepare, render templates), the
+//!   per-stack [`synthesizer`]s, [`assets`] (fingerprints, staging, zips) and `assembly`
+//!   (the cloud assembly writer: manifest, tree, asset manifests, metadata).
+//! - [`context`]: context files and `-c` arguments, context lookups.
+//! - `duration`, `error`: [`Duration`]; the one [`Error`] type.
 //!
 //! # For construct authors (the `cdk-aws` seam)
 //! - Handles are cheap `Rc` clones; equality is identity. [`App`], [`Stack`],
@@ -80,58 +100,43 @@
 #![warn(missing_docs)]
 
 mod app;
-mod arn;
-mod assembly;
-pub mod assets;
-mod cfn_resource;
-mod collate;
 mod construct;
 pub mod context;
-mod deps;
 mod duration;
-mod element;
-mod elements;
 mod error;
-mod exports;
-mod logical_id;
-mod nested;
-mod refs;
-mod region_facts;
-mod regional_fact;
-mod removal_policy;
+mod region_info;
 mod resolve;
 mod stack;
-mod stack_extras;
-mod synth;
-pub mod synthesizer;
-pub mod tags;
+mod synthesis;
+mod template;
 pub mod token;
-pub mod uniqueid;
+
+pub use synthesis::{assets, synthesizer};
+pub use template::{tags, uniqueid};
 
 pub use app::{App, AppProps, CONTEXT_ENV, OUTDIR_ENV, PATH_METADATA_CONTEXT};
-pub use arn::{ArnComponents, ArnFormat};
-pub use assembly::{CDK_VERSION, CloudAssembly, SCHEMA_VERSION, StackArtifact};
-pub use cfn_resource::CfnResource;
 pub use construct::{Construct, MetadataEntry};
 pub use context::{ContextProvider, GetContextValueOptions, GetContextValueResult};
 pub use duration::Duration;
-pub use element::CfnElement;
-pub use elements::{
-    CfnCondition, CfnMapping, CfnOutput, CfnOutputProps, CfnParameter, CfnParameterProps, CfnRule,
-    CfnRuleAssertion,
-};
 pub use error::{Error, Result};
-pub use exports::ExportValueOptions;
-pub use nested::{NestedStack, NestedStackProps};
-pub use refs::{REFERENCE_STRENGTH_CONTEXT, STRING_LIST_DELIMITER};
-pub use regional_fact::{TARGET_PARTITIONS_CONTEXT, find_fact};
-pub use removal_policy::RemovalPolicy;
+pub use region_info::{TARGET_PARTITIONS_CONTEXT, find_fact, partition_of_region};
+pub use stack::arn::{ArnComponents, ArnFormat};
+pub use stack::exports::ExportValueOptions;
+pub use stack::nested::{NestedStack, NestedStackProps};
+pub use stack::references::{REFERENCE_STRENGTH_CONTEXT, STRING_LIST_DELIMITER};
 pub use stack::{Environment, MissingContext, Stack, StackProps, TemplateOptions};
-pub use stack_extras::partition_of_region;
+pub use synthesis::assembly::{CDK_VERSION, CloudAssembly, SCHEMA_VERSION, StackArtifact};
 pub use synthesizer::{
     BootstraplessSynthesizer, CliCredentialsStackSynthesizer, DefaultStackSynthesizer,
     FileAssetLocation, FileAssetPackaging, FileAssetSource, LegacyStackSynthesizer,
     StackSynthesizer, SynthesizerProps,
 };
 pub use tags::{TagType, Tags};
+pub use template::element::CfnElement;
+pub use template::removal_policy::RemovalPolicy;
+pub use template::resource::CfnResource;
+pub use template::sections::{
+    CfnCondition, CfnMapping, CfnOutput, CfnOutputProps, CfnParameter, CfnParameterProps, CfnRule,
+    CfnRuleAssertion,
+};
 pub use token::{Aws, Fn, Intrinsic, Lazy, RefTarget, Token};

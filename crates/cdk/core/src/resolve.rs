@@ -259,7 +259,7 @@ fn cross_stack(
         attribute,
         list,
     };
-    if let Some(replacement) = crate::refs::replacement(current, &r) {
+    if let Some(replacement) = crate::stack::references::replacement(current, &r) {
         return resolve_at(&replacement, ctx, depth + 1).map(Some);
     }
     if let Some(collect) = &ctx.collect {

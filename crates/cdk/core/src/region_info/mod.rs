@@ -1,6 +1,6 @@
 //! `Stack::regional_fact` (CDK's `regionalFact` + `deployTimeLookup`): facts about
 //! AWS regions (partition, URL suffix, S3 website endpoints and hosted zones, ...)
-//! from the generated table in `region_facts`.
+//! from the generated table in `facts`, and the region → partition rule.
 //!
 //! Invariants: a concrete region gets the literal value (or the default; unknown is an
 //! error). An agnostic stack gets, over the regions of the target partitions (context
@@ -9,10 +9,12 @@
 //! `AWS::Region`; otherwise a `Mappings` entry `<Fact class>Map` with one key per fact
 //! parameter (non-alphanumerics → `x`) read with `Fn::FindInMap [map, AWS::Region, key]`.
 
+pub(crate) mod facts;
+
 use serde_json::Value;
 
-use crate::region_facts::{FACTS, REGIONS};
 use crate::{Aws, CfnMapping, Error, Result, Stack, Token};
+use facts::{FACTS, REGIONS};
 
 /// Context key listing the partitions a stack may deploy to.
 pub const TARGET_PARTITIONS_CONTEXT: &str = "@aws-cdk/core:target-partitions";
@@ -23,6 +25,23 @@ pub fn find_fact(region: &str, fact: &str) -> Option<&'static str> {
         .iter()
         .find(|(f, r, _)| *f == fact && *r == region)
         .map(|(_, _, v)| *v)
+}
+
+/// The partition of a concrete region name.
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else {
+        "aws"
+    }
 }
 
 fn url_suffix(region: &str) -> &'static str {

@@ -1,7 +1,6 @@
-//! Stack members beyond the core: the seed's `availability_zones`, `export_value`
-//! with a name, `bundling_required`, and the region → partition rule. Their siblings
-//! live next to the machinery they use: nested stacks in `nested`, automatic exports
-//! in `exports`, ARNs in `arn`, regional facts in `regional_fact`.
+//! Stack answers read from the context the CLI passes: the availability zones of the
+//! stack's environment (`availability-zones` lookup or fallback) and whether its assets
+//! need bundling (`aws:cdk:bundling-stacks`).
 
 use serde_json::Value;
 
@@ -62,19 +61,6 @@ impl Stack {
         );
     }
 
-    /// Exports `value` under `name` (an output `Export<name>` in this stack) and returns
-    /// `Fn::ImportValue(name)` for use in other stacks (CDK's `exportValue` with a
-    /// name; see [`Stack::export_value_with`] for the automatic name).
-    pub fn export_value(&self, value: &str, name: &str) -> Result<String> {
-        self.export_value_with(
-            value,
-            crate::ExportValueOptions {
-                name: Some(name.to_string()),
-                description: None,
-            },
-        )
-    }
-
     /// Whether assets of this stack need bundling (CDK's `bundlingRequired`): true
     /// unless the context `aws:cdk:bundling-stacks` (default `["**"]`, set by the CLI
     /// from the stacks it was asked for) has no pattern matching the stack's path
@@ -120,22 +106,5 @@ fn match_segment(p: &[u8], s: &[u8]) -> bool {
         Some((b'*', rest)) => (0..=s.len()).any(|i| match_segment(rest, &s[i..])),
         Some((b'?', rest)) => !s.is_empty() && match_segment(rest, &s[1..]),
         Some((c, rest)) => s.first() == Some(c) && match_segment(rest, &s[1..]),
-    }
-}
-
-/// The partition of a concrete region name.
-pub fn partition_of_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("eu-isoe-") {
-        "aws-iso-e"
-    } else {
-        "aws"
     }
 }

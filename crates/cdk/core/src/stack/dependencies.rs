@@ -21,7 +21,7 @@ impl Stack {
         let reason = reason
             .map(str::to_string)
             .unwrap_or_else(|| format!("<{}>.addDependency(<{}>)", self.path(), target.path()));
-        crate::deps::dispatch(self.construct(), target.construct(), &reason)
+        crate::stack::dependencies::dispatch(self.construct(), target.construct(), &reason)
     }
 
     /// The manifest-level dependency between two stacks that share no nesting parent.

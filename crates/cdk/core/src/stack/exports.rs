@@ -45,6 +45,19 @@ fn reference_of(stack: &Stack, intrinsic: Option<Intrinsic>, list: bool) -> Resu
 }
 
 impl Stack {
+    /// Exports `value` under `name` (an output `Export<name>` in this stack) and returns
+    /// `Fn::ImportValue(name)` for use in other stacks (CDK's `exportValue` with a
+    /// name; see [`Stack::export_value_with`] for the automatic name).
+    pub fn export_value(&self, value: &str, name: &str) -> Result<String> {
+        self.export_value_with(
+            value,
+            crate::ExportValueOptions {
+                name: Some(name.to_string()),
+                description: None,
+            },
+        )
+    }
+
     /// Creates a CloudFormation export for `value` and returns the `Fn::ImportValue`
     /// to use elsewhere (CDK's `exportValue`). Without a name, `value` must be a
     /// resource attribute and the export gets the name an automatic cross-stack
@@ -85,14 +98,14 @@ impl Stack {
                 self,
                 &format!("Export{name}"),
                 CfnOutputProps {
-                    value: Fn::join(crate::refs::STRING_LIST_DELIMITER, value),
+                    value: Fn::join(crate::stack::references::STRING_LIST_DELIMITER, value),
                     export_name: Some(name.clone()),
                     description: options.description.clone(),
                     ..Default::default()
                 },
             )?;
             return Ok(Fn::split(
-                crate::refs::STRING_LIST_DELIMITER,
+                crate::stack::references::STRING_LIST_DELIMITER,
                 &Fn::import_value(name),
             ));
         }
@@ -136,7 +149,7 @@ pub(crate) fn export_reference_list(
             &id,
             CfnOutputProps {
                 value: Fn::join(
-                    crate::refs::STRING_LIST_DELIMITER,
+                    crate::stack::references::STRING_LIST_DELIMITER,
                     &Token::as_list(exportable.intrinsic()),
                 ),
                 export_name: Some(name.clone()),
@@ -146,7 +159,7 @@ pub(crate) fn export_reference_list(
         )?;
     }
     Ok(Fn::split(
-        crate::refs::STRING_LIST_DELIMITER,
+        crate::stack::references::STRING_LIST_DELIMITER,
         &Fn::import_value(&name),
     ))
 }
@@ -161,8 +174,11 @@ fn resolve_exported_value(
         Some(c) => c,
         None => Construct::new(stack, "Exports")?,
     };
-    let resolved = stack.resolve(&crate::refs::token_value(&exportable))?;
-    let id = format!("Output{}", crate::assembly::to_js_json(&resolved, 0));
+    let resolved = stack.resolve(&crate::stack::references::token_value(&exportable))?;
+    let id = format!(
+        "Output{}",
+        crate::synthesis::assembly::to_js_json(&resolved, 0)
+    );
     let name = generate_export_name(stack, &scope, &id)?;
     Ok((exportable, scope, id, name))
 }
@@ -170,9 +186,9 @@ fn resolve_exported_value(
 /// Locks the target's logical id and brings a reference from a nested stack up into
 /// `stack` through nested-stack outputs (CDK's `getExportable`).
 fn get_exportable(stack: &Stack, r: &CrossRef) -> Result<CrossRef> {
-    crate::element::lock_logical_id(&r.target);
+    crate::template::element::lock_logical_id(&r.target);
     let mut current = Stack::of(&r.target)?;
-    if &current != stack && !crate::refs::is_nested(&current, stack) {
+    if &current != stack && !crate::stack::references::is_nested(&current, stack) {
         return Err(Error::validation(
             stack.path(),
             format!(
@@ -193,7 +209,7 @@ fn get_exportable(stack: &Stack, r: &CrossRef) -> Result<CrossRef> {
     }
     let mut r = r.clone();
     while &current != stack {
-        r = crate::refs::create_nested_stack_output(&current, &r)?;
+        r = crate::stack::references::create_nested_stack_output(&current, &r)?;
         current = Stack::of(&r.target)?;
     }
     Ok(r)
@@ -219,7 +235,7 @@ fn generate_export_name(stack: &Stack, scope: &Construct, id: &str) -> Result<St
         ));
     }
     let prefix = format!("{stack_name}:");
-    let local = crate::uniqueid::make_unique_id(&components)
+    let local = crate::template::uniqueid::make_unique_id(&components)
         .map_err(|e| Error::validation(scope.path(), format!("cannot name the export: {e:?}")))?;
     let cut = (local.len() + prefix.len()).saturating_sub(255);
     Ok(format!("{prefix}{}", &local[cut..]))

@@ -1,5 +1,24 @@
-//! `Stack`: the unit of deployment — environment, name, template options, logical ids,
-//! tags for the manifest, stack dependencies and its synthesizer.
+//! `Stack`: the unit of deployment — environment, name, template options, tags for
+//! the manifest, missing context and its synthesizer — and, in the submodules, what
+//! happens between stacks:
+//!
+//! - `nested`: [`NestedStack`](crate::NestedStack), a stack deployed as a resource of
+//!   its parent.
+//! - `references`: cross-stack references, replaced at synthesis by exports/imports or
+//!   nested-stack parameters/outputs.
+//! - `exports`: [`Stack::export_value`] and the automatic export names.
+//! - `dependencies`: [`Stack::add_dependency`] and where a dependency lands across
+//!   nesting levels.
+//! - `arn`: [`Stack::format_arn`] / [`Stack::split_arn`].
+//! - `context_queries`: answers read from the context ([`Stack::availability_zones`],
+//!   [`Stack::bundling_required`]).
+
+pub(crate) mod arn;
+pub(crate) mod context_queries;
+pub(crate) mod dependencies;
+pub(crate) mod exports;
+pub(crate) mod nested;
+pub(crate) mod references;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -8,8 +27,8 @@ use std::ops::Deref;
 use serde_json::{Map, Value};
 
 use crate::construct::Kind;
-use crate::logical_id::LogicalIds;
-use crate::synthesizer::{DefaultStackSynthesizer, SynthesizerProps, SynthesizerState};
+use crate::synthesis::synthesizer::{DefaultStackSynthesizer, SynthesizerProps, SynthesizerState};
+use crate::template::logical_id::LogicalIds;
 use crate::token::{Intrinsic, Token};
 use crate::{Aws, Construct, Error, Result};
 
@@ -41,7 +60,7 @@ pub struct StackProps {
     pub notification_arns: Vec<String>,
     /// Which synthesizer the stack uses (CDK's `synthesizer` prop): when `None`, the
     /// DefaultStackSynthesizer with `synthesizer`'s settings.
-    pub stack_synthesizer: Option<crate::synthesizer::StackSynthesizer>,
+    pub stack_synthesizer: Option<crate::synthesis::synthesizer::StackSynthesizer>,
 }
 
 /// Template-level options (CDK's `ITemplateOptions`).
@@ -83,7 +102,7 @@ pub(crate) struct StackState {
     pub(crate) dependencies: RefCell<Vec<(Construct, Vec<String>)>>,
     pub(crate) synthesizer: SynthesizerState,
     /// Set once for a nested stack, right after its construct is created.
-    pub(crate) nested: RefCell<Option<crate::nested::NestedState>>,
+    pub(crate) nested: RefCell<Option<crate::stack::nested::NestedState>>,
 }
 
 /// A CloudFormation stack (CDK's `Stack`). Derefs to its [`Construct`].
@@ -161,7 +180,7 @@ impl Stack {
             .map(|c| c.id().to_string())
             .chain([id.to_string()])
             .collect();
-        let generated = crate::uniqueid::make_stack_name(&owned).map_err(|e| {
+        let generated = crate::template::uniqueid::make_stack_name(&owned).map_err(|e| {
             Error::validation(
                 &path,
                 format!("cannot derive a stack name from the path: {e:?}"),
@@ -223,7 +242,7 @@ impl Stack {
             dependencies: RefCell::default(),
             synthesizer: SynthesizerState::new(match props.stack_synthesizer.clone() {
                 Some(kind) => kind,
-                None => crate::synthesizer::StackSynthesizer::Default(
+                None => crate::synthesis::synthesizer::StackSynthesizer::Default(
                     props.synthesizer.clone().unwrap_or_default(),
                 ),
             }),
@@ -305,7 +324,7 @@ impl Stack {
             return Aws::partition();
         }
         crate::find_fact(&region, "partition")
-            .unwrap_or_else(|| crate::stack_extras::partition_of_region(&region))
+            .unwrap_or_else(|| crate::region_info::partition_of_region(&region))
             .to_string()
     }
     /// `AWS::URLSuffix`.
@@ -407,51 +426,6 @@ impl Stack {
     /// The synthesizer of this stack (assets, bootstrap conventions).
     pub fn synthesizer(&self) -> DefaultStackSynthesizer {
         DefaultStackSynthesizer::new(self.clone())
-    }
-
-    /// Renames a logical id (`old_id` as allocated from the path → `new_id`); a rename
-    /// that matches no element fails synthesis.
-    pub fn rename_logical_id(&self, old_id: &str, new_id: &str) {
-        self.state()
-            .logical_ids
-            .borrow_mut()
-            .add_rename(old_id, new_id);
-    }
-
-    /// The logical id of an element of this stack (override, else allocated from the
-    /// path below the stack with `makeUniqueId`, then renamed).
-    pub fn get_logical_id(&self, element: &impl AsRef<Construct>) -> Result<String> {
-        let element = element.as_ref();
-        if let Some(o) = crate::element::logical_id_override(element) {
-            return Ok(o);
-        }
-        let scopes = element.scopes();
-        let below: Vec<&str> = match scopes.iter().position(|s| s == &self.construct) {
-            Some(i) => scopes[i + 1..].iter().map(|c| c.id()).collect(),
-            None => {
-                return Err(Error::validation(
-                    element.path(),
-                    format!(
-                        "is not inside stack '{}'; ask the element's own stack for its logical id",
-                        self.path()
-                    ),
-                ));
-            }
-        };
-        let allocated = crate::uniqueid::make_unique_id(&below).map_err(|e| {
-            Error::validation(
-                element.path(),
-                format!("cannot allocate a logical id: {e:?}"),
-            )
-        })?;
-        let id = self
-            .state()
-            .logical_ids
-            .borrow_mut()
-            .apply_rename(&allocated)
-            .map_err(|m| Error::validation(element.path(), m))?;
-        crate::element::validate_logical_id(element.path(), &id)?;
-        Ok(id)
     }
 
     /// Resolves all tokens in `value` as this stack's template would render them.

@@ -19,8 +19,8 @@ use std::rc::Rc;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::synthesizer::{FileAssetPackaging, FileAssetSource};
-use crate::tags::TagType;
+use crate::synthesis::synthesizer::{FileAssetPackaging, FileAssetSource};
+use crate::template::tags::TagType;
 use crate::{
     CfnResource, Construct, Duration, Environment, Error, Lazy, RemovalPolicy, Result, Stack,
     StackProps,
@@ -306,8 +306,8 @@ pub(crate) fn prepare_template_asset(stack: &Stack) -> Result<()> {
     for (k, v) in stack.tags() {
         resource.with_tags(|t| t.set(&k, &v, 100));
     }
-    let template = crate::synth::render_template(stack)?;
-    let compact = crate::assembly::to_js_json(&template, 0);
+    let template = crate::synthesis::render_template(stack)?;
+    let compact = crate::synthesis::assembly::to_js_json(&template, 0);
     let hash = hex::encode(Sha256::digest(compact.as_bytes()));
     let location = parent
         .synthesizer()

@@ -70,7 +70,7 @@ pub(crate) fn resolve_references(root: &Construct) -> Result<()> {
     let found: Rc<RefCell<Vec<CrossRef>>> = Rc::default();
     let mut consumers = Vec::new();
     for el in root.find_all() {
-        let Some(fragment) = crate::element::render(&el) else {
+        let Some(fragment) = crate::template::element::render(&el) else {
             continue;
         };
         let consumer = Stack::of(&el)?;
@@ -80,7 +80,7 @@ pub(crate) fn resolve_references(root: &Construct) -> Result<()> {
         ctx.collect = Some(found.clone());
         let before = found.borrow().len();
         let mut body = crate::resolve::resolve(&fragment.body, &ctx)?;
-        crate::element::apply_overrides(&el, &mut body, &ctx)?;
+        crate::template::element::apply_overrides(&el, &mut body, &ctx)?;
         let after = found.borrow().len();
         consumers.extend(std::iter::repeat_n(consumer, after - before));
     }
@@ -196,16 +196,16 @@ fn resolve_value(consumer: &Stack, r: &CrossRef) -> Result<Value> {
         r.target.path(),
         r.display_name()
     );
-    crate::deps::dispatch(consumer.construct(), producer.construct(), &reason)?;
+    crate::stack::dependencies::dispatch(consumer.construct(), producer.construct(), &reason)?;
     create_import_value(&producer, r)
 }
 
 fn create_import_value(exporting: &Stack, r: &CrossRef) -> Result<Value> {
     if r.list {
-        let list = crate::exports::export_reference_list(exporting, r, None)?;
+        let list = crate::stack::exports::export_reference_list(exporting, r, None)?;
         Ok(Value::Array(list.into_iter().map(Value::String).collect()))
     } else {
-        crate::exports::export_reference(exporting, r, None).map(Value::String)
+        crate::stack::exports::export_reference(exporting, r, None).map(Value::String)
     }
 }
 
@@ -233,11 +233,11 @@ fn create_nested_stack_parameter(nested: &Stack, r: &CrossRef, value: Value) -> 
                 },
             )?;
             let logical = nested.get_logical_id(&p)?;
-            crate::nested::set_parameter(nested, &logical, &value);
+            crate::stack::nested::set_parameter(nested, &logical, &value);
             p.construct().clone()
         }
     };
-    Ok(Value::String(crate::element::ref_token(&param)))
+    Ok(Value::String(crate::template::element::ref_token(&param)))
 }
 
 /// An output of the nested stack `producer` carrying `r`; returns the parent's

@@ -13,7 +13,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::synthesizer::{MIN_BOOTSTRAP_VERSION, MIN_LOOKUP_ROLE_BOOTSTRAP_VERSION, Role};
+use crate::synthesis::synthesizer::{
+    MIN_BOOTSTRAP_VERSION, MIN_LOOKUP_ROLE_BOOTSTRAP_VERSION, Role,
+};
 use crate::{App, Construct, Error, Result, Stack};
 
 /// Cloud assembly schema version written to `manifest.json`.
@@ -161,7 +163,7 @@ fn write_tree(app: &App, outdir: &Path) -> Result<()> {
 fn stack_metadata(stack: &Stack) -> Result<Map<String, Value>> {
     let mut meta = Map::new();
     let tags = stack.tags();
-    for c in crate::synth::constructs_of_breadth_first(stack) {
+    for c in crate::synthesis::constructs_of_breadth_first(stack) {
         let mut entries: Vec<Value> = Vec::new();
         let own = Stack::of(&c).unwrap_or_else(|_| stack.clone());
         for e in c.metadata() {
@@ -254,9 +256,11 @@ pub(crate) fn write(
             let staged = if asset.in_assembly {
                 asset.source.source_path.to_string_lossy().into_owned()
             } else {
-                let staged =
-                    crate::synthesizer::staged_name(&asset.source.source_path, &asset.hash);
-                crate::assets::stage(&asset.source.source_path, &outdir.join(&staged))?;
+                let staged = crate::synthesis::synthesizer::staged_name(
+                    &asset.source.source_path,
+                    &asset.hash,
+                );
+                crate::synthesis::assets::stage(&asset.source.source_path, &outdir.join(&staged))?;
                 staged
             };
             let (dest_id, dest) = asset_destination(&stack, &bucket, &asset.object_key);
@@ -326,7 +330,7 @@ pub(crate) fn write(
                 Value::String(syn.role(Role::CfnExec)),
             );
         }
-        if let crate::synthesizer::StackSynthesizer::Bootstrapless(b) = &kind {
+        if let crate::synthesis::synthesizer::StackSynthesizer::Bootstrapless(b) = &kind {
             if let Some(r) = &b.deploy_role_arn {
                 props.insert("assumeRoleArn".into(), Value::String(r.clone()));
             }

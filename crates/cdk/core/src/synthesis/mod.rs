@@ -3,13 +3,23 @@
 //! Order (as CDK): prepare hooks (tree pre-order, repeated for constructs they add) →
 //! construct dependencies become `DependsOn`/stack dependencies → the synthesizer adds
 //! `BootstrapVersion`/`CheckBootstrapVersion` → validations → templates → files.
+//!
+//! - [`synthesizer`](crate::synthesizer): per-stack bootstrap conventions and file
+//!   assets ([`StackSynthesizer`](crate::StackSynthesizer) and its kinds).
+//! - [`assets`](crate::assets): asset fingerprints, staging and deterministic zips.
+//! - `assembly`: the cloud assembly writer ([`CloudAssembly`]: manifest, tree,
+//!   templates, asset manifests, stack metadata).
+
+pub(crate) mod assembly;
+pub mod assets;
+pub mod synthesizer;
 
 use std::collections::HashSet;
 use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-use crate::element;
+use crate::template::element;
 use crate::{App, CloudAssembly, Construct, Error, Result, Stack};
 
 const MAX_RESOURCES: usize = 500;
@@ -44,7 +54,7 @@ fn apply_construct_dependencies(root: &Construct) -> Result<()> {
                 source.path(),
                 target.path()
             );
-            crate::deps::dispatch(&source, &target, &reason)?;
+            crate::stack::dependencies::dispatch(&source, &target, &reason)?;
         }
     }
     Ok(())
@@ -245,10 +255,10 @@ pub(crate) fn synthesize(app: &App) -> Result<CloudAssembly> {
     let root = app.construct().clone();
     run_prepare_hooks(&root)?;
     apply_construct_dependencies(&root)?;
-    crate::refs::resolve_references(&root)?;
-    let nested = crate::nested::nested_stacks_post_order(&root);
+    crate::stack::references::resolve_references(&root)?;
+    let nested = crate::stack::nested::nested_stacks_post_order(&root);
     for n in &nested {
-        crate::nested::prepare_template_asset(n)?;
+        crate::stack::nested::prepare_template_asset(n)?;
     }
     for stack in stacks(&root) {
         stack.synthesizer().add_bootstrap_version_rule()?;
@@ -274,11 +284,11 @@ pub(crate) fn synthesize(app: &App) -> Result<CloudAssembly> {
     }
     let mut nested_templates = Vec::new();
     for n in nested.into_iter().rev() {
-        let template = match crate::nested::rendered_template(&n) {
+        let template = match crate::stack::nested::rendered_template(&n) {
             Some(t) => t,
             None => render_template(&n)?,
         };
         nested_templates.push((n, template));
     }
-    crate::assembly::write(app, rendered, nested_templates)
+    crate::synthesis::assembly::write(app, rendered, nested_templates)
 }

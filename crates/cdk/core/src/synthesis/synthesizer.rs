@@ -373,7 +373,7 @@ impl DefaultStackSynthesizer {
         }
         let hash = match &source.source_hash {
             Some(h) => h.clone(),
-            None => crate::assets::fingerprint(&source.source_path)?,
+            None => crate::synthesis::assets::fingerprint(&source.source_path)?,
         };
         let ext = match source.packaging {
             FileAssetPackaging::ZipDirectory => ".zip".to_string(),
@@ -453,7 +453,7 @@ impl DefaultStackSynthesizer {
             &self.stack,
             "CheckBootstrapVersion",
             None,
-            vec![crate::elements::CfnRuleAssertion {
+            vec![crate::template::sections::CfnRuleAssertion {
                 assert,
                 assert_description: format!(
                     "CDK bootstrap stack version {MIN_BOOTSTRAP_VERSION} required. Please run 'cdk bootstrap' with a recent version of the CDK CLI."

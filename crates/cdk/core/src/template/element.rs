@@ -6,9 +6,9 @@ use std::cell::RefCell;
 
 use serde_json::{Map, Value};
 
-use crate::cfn_resource::ResourceData;
 use crate::construct::Kind;
-use crate::elements::{OutputData, ParameterData, RuleData};
+use crate::template::resource::ResourceData;
+use crate::template::sections::{OutputData, ParameterData, RuleData};
 use crate::token::{Intrinsic, RefTarget, Token};
 use crate::{Construct, Error, Result};
 
@@ -162,7 +162,7 @@ pub(crate) fn apply_overrides(
                 Some(v) => Some(crate::resolve::resolve(&v, ctx)?),
                 None => None,
             };
-            crate::cfn_resource::apply_override(body, &path, value);
+            crate::template::resource::apply_override(body, &path, value);
         }
     }
     Ok(())

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{Error, Result};
+use crate::{Construct, Error, Result, Stack};
 
 #[derive(Debug, Default)]
 pub(crate) struct LogicalIds {
@@ -72,6 +72,53 @@ impl LogicalIds {
                 unused.join(", ")
             ),
         ))
+    }
+}
+
+impl Stack {
+    /// Renames a logical id (`old_id` as allocated from the path → `new_id`); a rename
+    /// that matches no element fails synthesis.
+    pub fn rename_logical_id(&self, old_id: &str, new_id: &str) {
+        self.state()
+            .logical_ids
+            .borrow_mut()
+            .add_rename(old_id, new_id);
+    }
+
+    /// The logical id of an element of this stack (override, else allocated from the
+    /// path below the stack with `makeUniqueId`, then renamed).
+    pub fn get_logical_id(&self, element: &impl AsRef<Construct>) -> Result<String> {
+        let element = element.as_ref();
+        if let Some(o) = crate::template::element::logical_id_override(element) {
+            return Ok(o);
+        }
+        let scopes = element.scopes();
+        let below: Vec<&str> = match scopes.iter().position(|s| s == self.construct()) {
+            Some(i) => scopes[i + 1..].iter().map(|c| c.id()).collect(),
+            None => {
+                return Err(Error::validation(
+                    element.path(),
+                    format!(
+                        "is not inside stack '{}'; ask the element's own stack for its logical id",
+                        self.path()
+                    ),
+                ));
+            }
+        };
+        let allocated = crate::template::uniqueid::make_unique_id(&below).map_err(|e| {
+            Error::validation(
+                element.path(),
+                format!("cannot allocate a logical id: {e:?}"),
+            )
+        })?;
+        let id = self
+            .state()
+            .logical_ids
+            .borrow_mut()
+            .apply_rename(&allocated)
+            .map_err(|m| Error::validation(element.path(), m))?;
+        crate::template::element::validate_logical_id(element.path(), &id)?;
+        Ok(id)
     }
 }
 

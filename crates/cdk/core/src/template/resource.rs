@@ -11,8 +11,8 @@ use std::ops::Deref;
 
 use serde_json::{Map, Value};
 
-use crate::element::{self, CfnElement, ElementBody};
-use crate::tags::{TagManager, TagType};
+use crate::template::element::{self, CfnElement, ElementBody};
+use crate::template::tags::{TagManager, TagType};
 use crate::token::{Intrinsic, RefTarget, Token};
 use crate::{Construct, Error, RemovalPolicy, Result};
 
@@ -39,7 +39,9 @@ impl ResourceData {
         let mut props = self.properties.clone();
         if let Some(tags) = &self.tags {
             match tags.render() {
-                Some(rendered) => crate::tags::insert_sorted(&mut props, &tags.property, rendered),
+                Some(rendered) => {
+                    crate::template::tags::insert_sorted(&mut props, &tags.property, rendered)
+                }
                 None => {
                     props.remove(&tags.property);
                 }
@@ -50,7 +52,7 @@ impl ResourceData {
         }
         if !self.depends_on.is_empty() {
             let mut deps = self.depends_on.clone();
-            deps.sort_by(|a, b| crate::collate::locale_cmp(a.path(), b.path()));
+            deps.sort_by(|a, b| crate::template::collate::locale_cmp(a.path(), b.path()));
             deps.dedup();
             let ids = deps
                 .iter()
@@ -142,7 +144,7 @@ impl CfnResource {
                 format!("resource type {resource_type:?} is not of the form AWS::Service::Type"),
             ));
         }
-        let tags = crate::tags::tag_format(resource_type).map(|(tt, prop)| {
+        let tags = crate::template::tags::tag_format(resource_type).map(|(tt, prop)| {
             let mut tm = TagManager::new(tt, prop);
             if let Some(v) = properties.get(prop) {
                 tm.add_initial(v);
@@ -263,7 +265,7 @@ impl CfnResource {
         // Across stacks this becomes a stack dependency (or DependsOn on nested stack
         // resources, see `deps`); a cycle there is reported again at synthesis if the
         // user adds it through Stack::add_dependency, here the reverse one simply wins.
-        let _ = crate::deps::dispatch(&self.construct, &target.construct, &reason);
+        let _ = crate::stack::dependencies::dispatch(&self.construct, &target.construct, &reason);
     }
 
     /// Adds `target` to `DependsOn` (same template; no dispatch).

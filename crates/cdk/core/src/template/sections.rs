@@ -5,7 +5,7 @@ use std::ops::Deref;
 
 use serde_json::{Map, Value};
 
-use crate::element::{self, CfnElement, ElementBody};
+use crate::template::element::{self, CfnElement, ElementBody};
 use crate::token::{Intrinsic, RefTarget, Token};
 use crate::{Construct, Result};
 

@@ -154,7 +154,7 @@ impl TagManager {
             return None;
         }
         let mut keys: Vec<&String> = self.tags.keys().collect();
-        keys.sort_by(|a, b| crate::collate::locale_cmp(a, b));
+        keys.sort_by(|a, b| crate::template::collate::locale_cmp(a, b));
         let pairs = keys
             .into_iter()
             .map(|k| (k.clone(), self.tags[k].0.clone()));
