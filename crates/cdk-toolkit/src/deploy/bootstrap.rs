@@ -38,24 +38,9 @@ pub struct BootstrapOptions {
     pub execution_policies: Vec<String>,
 }
 
-fn name(role: &str) -> Value {
-    json!({"Fn::Sub": format!("cdk-{QUALIFIER}-{role}-${{AWS::AccountId}}-${{AWS::Region}}")})
-}
-
-/// A trust policy: the environment's own account, plus `accounts`.
-fn trust(accounts: &[&String]) -> Value {
-    let mut statements = vec![json!({
-        "Action": "sts:AssumeRole", "Effect": "Allow",
-        "Principal": {"AWS": {"Ref": "AWS::AccountId"}}
-    })];
-    if !accounts.is_empty() {
-        statements.push(json!({
-            "Action": "sts:AssumeRole", "Effect": "Allow",
-            "Principal": {"AWS": accounts}
-        }));
-    }
-    json!({"Version": "2012-10-17", "Statement": statements})
-}
+/// The template with the default options (only the environment's own account
+/// trusted, AdministratorAccess for deployments); [`template`] fills in the rest.
+const TEMPLATE: &str = include_str!("bootstrap-template.json");
 
 /// The bootstrap template. Trusting other accounts requires explicit execution
 /// policies (as `cdk bootstrap` refuses to hand AdministratorAccess to them).
@@ -63,159 +48,44 @@ pub fn template(options: &BootstrapOptions) -> Result<Value> {
     if !options.trusted_accounts.is_empty() && options.execution_policies.is_empty() {
         return Err(ToolkitError::TrustWithoutPolicies);
     }
+    let mut template: Value =
+        serde_json::from_str(TEMPLATE).expect("bootstrap-template.json is JSON");
+    let resources = &mut template["Resources"];
     let trusted: Vec<&String> = options.trusted_accounts.iter().collect();
     let lookup_trusted: Vec<&String> = options
         .trusted_accounts
         .iter()
         .chain(&options.trusted_accounts_for_lookup)
         .collect();
-    let execution_policies: Vec<Value> = if options.execution_policies.is_empty() {
-        vec![json!({"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess"})]
-    } else {
-        options
-            .execution_policies
-            .iter()
-            .map(|p| json!(p))
-            .collect()
-    };
-    let version_parameter = format!("/cdk-bootstrap/{QUALIFIER}/version");
-    let bucket_objects = json!([
-        {"Fn::Sub": "${StagingBucket.Arn}"},
-        {"Fn::Sub": "${StagingBucket.Arn}/*"}
-    ]);
-    Ok(json!({
-        "Description": "CDK bootstrap resources used by rootski deploy (asset bucket, roles, version parameter).",
-        "Resources": {
-            "StagingBucket": {
-                "Type": "AWS::S3::Bucket",
-                "Properties": {
-                    "BucketName": {"Fn::Sub": format!("cdk-{QUALIFIER}-assets-${{AWS::AccountId}}-${{AWS::Region}}")},
-                    "PublicAccessBlockConfiguration": {
-                        "BlockPublicAcls": true, "BlockPublicPolicy": true,
-                        "IgnorePublicAcls": true, "RestrictPublicBuckets": true
-                    },
-                    "VersioningConfiguration": {"Status": "Enabled"}
-                },
-                "UpdateReplacePolicy": "Retain",
-                "DeletionPolicy": "Retain"
-            },
-            "FilePublishingRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": trust(&trusted),
-                    "RoleName": name("file-publishing-role")
-                }
-            },
-            "FilePublishingRoleDefaultPolicy": {
-                "Type": "AWS::IAM::Policy",
-                "Properties": {
-                    "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                        "Action": ["s3:GetObject*", "s3:GetBucket*", "s3:GetEncryptionConfiguration",
-                                   "s3:List*", "s3:DeleteObject*", "s3:PutObject*", "s3:Abort*"],
-                        "Resource": bucket_objects,
-                        "Effect": "Allow"
-                    }]},
-                    "Roles": [{"Ref": "FilePublishingRole"}],
-                    "PolicyName": name("file-publishing-role-default-policy")
-                }
-            },
-            "LookupRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": trust(&lookup_trusted),
-                    "RoleName": name("lookup-role"),
-                    "ManagedPolicyArns": [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"}],
-                    "Policies": [{
-                        "PolicyName": "LookupRolePolicy",
-                        "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                            "Sid": "DontReadSecrets",
-                            "Effect": "Deny",
-                            "Action": ["kms:Decrypt"],
-                            "Resource": "*"
-                        }]}
-                    }]
-                }
-            },
-            "DeploymentActionRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": trust(&trusted),
-                    "RoleName": name("deploy-role"),
-                    "Policies": [{
-                        "PolicyName": "default",
-                        "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-                            {
-                                "Sid": "CloudFormationPermissions",
-                                "Effect": "Allow",
-                                "Action": ["cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
-                                           "cloudformation:DescribeChangeSet", "cloudformation:DescribeStacks",
-                                           "cloudformation:ExecuteChangeSet", "cloudformation:CreateStack",
-                                           "cloudformation:UpdateStack"],
-                                "Resource": "*"
-                            },
-                            {
-                                "Sid": "PipelineCrossAccountArtifactsBucket",
-                                "Effect": "Allow",
-                                "Action": ["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:Abort*",
-                                           "s3:DeleteObject*", "s3:PutObject*"],
-                                "Resource": "*",
-                                "Condition": {"StringNotEquals": {"s3:ResourceAccount": {"Ref": "AWS::AccountId"}}}
-                            },
-                            {
-                                "Sid": "CliStagingBucket",
-                                "Effect": "Allow",
-                                "Action": ["s3:GetObject*", "s3:GetBucket*", "s3:List*"],
-                                "Resource": bucket_objects
-                            },
-                            {
-                                "Action": "iam:PassRole",
-                                "Resource": {"Fn::Sub": "${CloudFormationExecutionRole.Arn}"},
-                                "Effect": "Allow"
-                            },
-                            {
-                                "Sid": "CliPermissions",
-                                "Action": ["cloudformation:DescribeStackEvents", "cloudformation:GetTemplate",
-                                           "cloudformation:DeleteStack", "cloudformation:UpdateTerminationProtection",
-                                           "cloudformation:ListExports", "cloudformation:ListImports",
-                                           "sts:GetCallerIdentity", "cloudformation:GetTemplateSummary"],
-                                "Resource": "*",
-                                "Effect": "Allow"
-                            },
-                            {
-                                "Sid": "ReadVersion",
-                                "Effect": "Allow",
-                                "Action": ["ssm:GetParameter", "ssm:GetParameters"],
-                                "Resource": {"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{version_parameter}")}
-                            }
-                        ]}
-                    }]
-                }
-            },
-            "CloudFormationExecutionRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                        "Action": "sts:AssumeRole", "Effect": "Allow",
-                        "Principal": {"Service": "cloudformation.amazonaws.com"}
-                    }]},
-                    "ManagedPolicyArns": execution_policies,
-                    "RoleName": name("cfn-exec-role")
-                }
-            },
-            "CdkBootstrapVersion": {
-                "Type": "AWS::SSM::Parameter",
-                "Properties": {
-                    "Type": "String",
-                    "Name": version_parameter,
-                    "Value": BOOTSTRAP_VERSION.to_string()
-                }
-            }
-        },
-        "Outputs": {
-            "BucketName": {"Value": {"Ref": "StagingBucket"}},
-            "BootstrapVersion": {"Value": BOOTSTRAP_VERSION.to_string()}
-        }
-    }))
+    trust(&mut resources["FilePublishingRole"], &trusted);
+    trust(&mut resources["DeploymentActionRole"], &trusted);
+    trust(&mut resources["LookupRole"], &lookup_trusted);
+    if !options.execution_policies.is_empty() {
+        resources["CloudFormationExecutionRole"]["Properties"]["ManagedPolicyArns"] =
+            json!(options.execution_policies);
+    }
+    let version = json!(BOOTSTRAP_VERSION.to_string());
+    resources["CdkBootstrapVersion"]["Properties"]["Value"] = version.clone();
+    template["Outputs"]["BootstrapVersion"]["Value"] = version;
+    Ok(template)
+}
+
+/// Lets `accounts` assume the role too (the template trusts the environment's own
+/// account only).
+fn trust(role: &mut Value, accounts: &[&String]) {
+    if accounts.is_empty() {
+        return;
+    }
+    let statement = json!({
+        "Action": "sts:AssumeRole", "Effect": "Allow",
+        "Principal": {"AWS": accounts}
+    });
+    if let Some(statements) = role
+        .pointer_mut("/Properties/AssumeRolePolicyDocument/Statement")
+        .and_then(Value::as_array_mut)
+    {
+        statements.push(statement);
+    }
 }
 
 /// Deploys (or updates) the bootstrap stack in `region`.
@@ -269,6 +139,10 @@ mod tests {
             "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess"
         );
         assert_eq!(r["CdkBootstrapVersion"]["Properties"]["Value"], "8");
+        assert_eq!(
+            r["CdkBootstrapVersion"]["Properties"]["Name"],
+            format!("/cdk-bootstrap/{QUALIFIER}/version")
+        );
         let statements =
             r["DeploymentActionRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
                 .as_array()
