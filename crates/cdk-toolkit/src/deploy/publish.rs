@@ -6,7 +6,7 @@
 //! assumed, falling back as [`super::roles`] describes.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use aws_sdk_s3::primitives::ByteStream;
 use serde_json::Value;
@@ -37,14 +37,39 @@ pub async fn publish_manifest(
 ) -> Result<PublishReport> {
     let manifest = read_asset_manifest(manifest_path)?;
     let dir = manifest_path.parent().unwrap_or(Path::new("."));
-    let mut report = PublishReport::default();
-    let mut checked_buckets: Vec<String> = Vec::new();
+    let mut published = Published::default();
     for (hash, asset) in manifest
         .get("files")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
+        let mut file = FileAsset::read(manifest_path, dir, hash, asset)?;
+        for (_, dest) in asset
+            .get("destinations")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(dest) = Destination::of(dest, target) {
+                publish_to(sessions, target, &mut file, &dest, &mut published, ui).await?;
+            }
+        }
+    }
+    Ok(published.report)
+}
+
+/// One file asset of a manifest; its bytes are read (or zipped) once, when the
+/// first destination needs them.
+struct FileAsset<'a> {
+    name: &'a str,
+    path: PathBuf,
+    packaging: &'a str,
+    body: Option<Vec<u8>>,
+}
+
+impl<'a> FileAsset<'a> {
+    fn read(manifest_path: &Path, dir: &Path, hash: &'a str, asset: &'a Value) -> Result<Self> {
         let name = asset
             .get("displayName")
             .and_then(Value::as_str)
@@ -60,74 +85,115 @@ pub async fn publish_manifest(
             .pointer("/source/packaging")
             .and_then(Value::as_str)
             .unwrap_or("file");
-        let mut body: Option<Vec<u8>> = None;
-        for (_, dest) in asset
-            .get("destinations")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let field = |f: &str| {
-                dest.get(f)
-                    .and_then(Value::as_str)
-                    .map(|s| target.substitute(s))
-            };
-            let (Some(bucket), Some(key)) = (field("bucketName"), field("objectKey")) else {
-                continue;
-            };
-            let region = field("region").unwrap_or_else(|| target.region.clone());
-            let role = dest
-                .get("assumeRoleArn")
-                .and_then(Value::as_str)
-                .map(|arn| {
-                    RoleToAssume::resolve(
-                        arn,
-                        dest.get("assumeRoleExternalId").and_then(Value::as_str),
-                        target,
-                    )
-                });
-            let dest_target = Target {
-                region: region.clone(),
-                ..target.clone()
-            };
-            let s3 = sessions
-                .for_role(
-                    &dest_target,
-                    role.as_ref(),
-                    &format!("publishing {name}"),
-                    ui,
-                )
-                .await?
-                .s3(&region);
-            if !checked_buckets.contains(&bucket) {
-                check_bucket(&s3, &bucket, &region).await?;
-                checked_buckets.push(bucket.clone());
-            }
-            let at = format!("{bucket}/{key}");
-            if object_exists(&s3, &bucket, &key).await? {
-                ui.line(&format!("  {name}: already published (s3://{at})"));
-                report.skipped.push(at);
-                continue;
-            }
-            if body.is_none() {
-                body = Some(read_source(&dir.join(source), packaging)?);
-            }
-            let bytes = body.clone().unwrap_or_default();
-            let size = bytes.len();
-            s3.put_object()
-                .bucket(&bucket)
-                .key(&key)
-                .body(ByteStream::from(bytes))
-                .send()
-                .await
-                .map_err(|e| {
-                    aws_error("S3 PutObject", format!("uploading {name} to s3://{at}"), e)
-                })?;
-            ui.line(&format!("  {name}: published s3://{at} ({size} bytes)"));
-            report.uploaded.push(at);
-        }
+        Ok(Self {
+            name,
+            path: dir.join(source),
+            packaging,
+            body: None,
+        })
     }
-    Ok(report)
+
+    fn bytes(&mut self) -> Result<Vec<u8>> {
+        if self.body.is_none() {
+            self.body = Some(read_source(&self.path, self.packaging)?);
+        }
+        Ok(self.body.clone().unwrap_or_default())
+    }
+}
+
+/// Where one destination of an asset goes, placeholders substituted.
+struct Destination {
+    bucket: String,
+    key: String,
+    region: String,
+    role: Option<RoleToAssume>,
+}
+
+impl Destination {
+    /// `None` when the destination names no bucket or key.
+    fn of(dest: &Value, target: &Target) -> Option<Self> {
+        let field = |f: &str| {
+            dest.get(f)
+                .and_then(Value::as_str)
+                .map(|s| target.substitute(s))
+        };
+        let (Some(bucket), Some(key)) = (field("bucketName"), field("objectKey")) else {
+            return None;
+        };
+        let region = field("region").unwrap_or_else(|| target.region.clone());
+        let role = dest
+            .get("assumeRoleArn")
+            .and_then(Value::as_str)
+            .map(|arn| {
+                RoleToAssume::resolve(
+                    arn,
+                    dest.get("assumeRoleExternalId").and_then(Value::as_str),
+                    target,
+                )
+            });
+        Some(Self {
+            bucket,
+            key,
+            region,
+            role,
+        })
+    }
+}
+
+/// The report so far and the buckets already checked to exist.
+#[derive(Default)]
+struct Published {
+    report: PublishReport,
+    checked_buckets: Vec<String>,
+}
+
+/// Uploads the asset to one destination with the destination's role, unless the
+/// object is there already (keys are content hashes).
+async fn publish_to(
+    sessions: &mut Sessions<'_>,
+    target: &Target,
+    file: &mut FileAsset<'_>,
+    dest: &Destination,
+    published: &mut Published,
+    ui: &mut dyn Ui,
+) -> Result<()> {
+    let name = file.name;
+    let (bucket, key, region) = (&dest.bucket, &dest.key, &dest.region);
+    let dest_target = Target {
+        region: region.clone(),
+        ..target.clone()
+    };
+    let s3 = sessions
+        .for_role(
+            &dest_target,
+            dest.role.as_ref(),
+            &format!("publishing {name}"),
+            ui,
+        )
+        .await?
+        .s3(region);
+    if !published.checked_buckets.contains(bucket) {
+        check_bucket(&s3, bucket, region).await?;
+        published.checked_buckets.push(bucket.clone());
+    }
+    let at = format!("{bucket}/{key}");
+    if object_exists(&s3, bucket, key).await? {
+        ui.line(&format!("  {name}: already published (s3://{at})"));
+        published.report.skipped.push(at);
+        return Ok(());
+    }
+    let bytes = file.bytes()?;
+    let size = bytes.len();
+    s3.put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(ByteStream::from(bytes))
+        .send()
+        .await
+        .map_err(|e| aws_error("S3 PutObject", format!("uploading {name} to s3://{at}"), e))?;
+    ui.line(&format!("  {name}: published s3://{at} ({size} bytes)"));
+    published.report.uploaded.push(at);
+    Ok(())
 }
 
 async fn check_bucket(s3: &aws_sdk_s3::Client, bucket: &str, region: &str) -> Result<()> {

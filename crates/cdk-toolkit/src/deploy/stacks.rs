@@ -116,68 +116,7 @@ impl DeployableStack {
             })?;
         let stack = assembly.stack(id)?;
         let props = artifact.get("properties").cloned().unwrap_or(Value::Null);
-        let strings = |v: Option<&Value>| -> BTreeMap<String, String> {
-            v.and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_str().map_or_else(|| v.to_string(), str::to_owned),
-                    )
-                })
-                .collect()
-        };
-        let deps: Vec<String> = artifact
-            .get("dependencies")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect();
-        let mut asset_manifests = Vec::new();
-        let mut asset_requirements = Vec::new();
-        let mut depends_on = Vec::new();
-        for dep in deps.iter().chain(
-            props
-                .get("additionalDependencies")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-                .iter(),
-        ) {
-            let Some(a) = assembly.artifact(dep) else {
-                continue;
-            };
-            match a.get("type").and_then(Value::as_str) {
-                Some("cdk:asset-manifest") => {
-                    if let Some(file) = a.pointer("/properties/file").and_then(Value::as_str) {
-                        let path = assembly.dir().join(file);
-                        if !asset_manifests.contains(&path) {
-                            asset_manifests.push(path);
-                        }
-                    }
-                    let props = a.get("properties").unwrap_or(&Value::Null);
-                    let required = props
-                        .get("requiresBootstrapStackVersion")
-                        .and_then(Value::as_u64)
-                        .and_then(|n| u32::try_from(n).ok());
-                    if let Some(required) = required {
-                        let parameter = props
-                            .get("bootstrapStackVersionSsmParameter")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned);
-                        asset_requirements.push((required, parameter));
-                    }
-                }
-                Some(STACK_TYPE) if !depends_on.contains(dep) => depends_on.push(dep.clone()),
-                _ => {}
-            }
-        }
+        let deps = Dependencies::of(assembly, artifact, &props);
         Ok(Self {
             id: id.to_string(),
             stack_name: stack.stack_name,
@@ -187,28 +126,21 @@ impl DeployableStack {
                 .and_then(Value::as_str)
                 .unwrap_or("aws://unknown-account/unknown-region")
                 .to_string(),
-            tags: strings(props.get("tags")),
-            parameters: strings(props.get("parameters")),
+            tags: string_map(props.get("tags")),
+            parameters: string_map(props.get("parameters")),
             termination_protection: props
                 .get("terminationProtection")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            notification_arns: props
-                .get("notificationArns")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
+            notification_arns: strings(props.get("notificationArns")),
             template_object_url: props
                 .get("stackTemplateAssetObjectUrl")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            asset_manifests,
-            depends_on,
+            asset_manifests: deps.asset_manifests,
+            depends_on: deps.stacks,
             roles: StackRoles {
-                asset_requirements,
+                asset_requirements: deps.asset_requirements,
                 ..StackRoles::from_properties(&props)
             },
         })
@@ -223,6 +155,88 @@ impl DeployableStack {
             known(account, "unknown-account"),
             known(region, "unknown-region"),
         )
+    }
+}
+
+/// A JSON object's values as strings (non-strings in their JSON text).
+fn string_map(value: Option<&Value>) -> BTreeMap<String, String> {
+    value
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            )
+        })
+        .collect()
+}
+
+/// The strings of a JSON array.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What a stack artifact's `dependencies` and `additionalDependencies` name.
+struct Dependencies {
+    /// Its asset manifests' files.
+    asset_manifests: Vec<PathBuf>,
+    /// `(requiresBootstrapStackVersion, bootstrapStackVersionSsmParameter)` of its
+    /// asset manifests.
+    asset_requirements: Vec<(u32, Option<String>)>,
+    /// The stacks it depends on.
+    stacks: Vec<String>,
+}
+
+impl Dependencies {
+    fn of(assembly: &CloudAssembly, artifact: &Value, props: &Value) -> Self {
+        let mut deps = Self {
+            asset_manifests: Vec::new(),
+            asset_requirements: Vec::new(),
+            stacks: Vec::new(),
+        };
+        let named = strings(artifact.get("dependencies"))
+            .into_iter()
+            .chain(strings(props.get("additionalDependencies")));
+        for dep in named {
+            let Some(a) = assembly.artifact(&dep) else {
+                continue;
+            };
+            match a.get("type").and_then(Value::as_str) {
+                Some("cdk:asset-manifest") => deps.add_asset_manifest(assembly, a),
+                Some(STACK_TYPE) if !deps.stacks.contains(&dep) => deps.stacks.push(dep),
+                _ => {}
+            }
+        }
+        deps
+    }
+
+    fn add_asset_manifest(&mut self, assembly: &CloudAssembly, manifest: &Value) {
+        if let Some(file) = manifest.pointer("/properties/file").and_then(Value::as_str) {
+            let path = assembly.dir().join(file);
+            if !self.asset_manifests.contains(&path) {
+                self.asset_manifests.push(path);
+            }
+        }
+        let props = manifest.get("properties").unwrap_or(&Value::Null);
+        let required = props
+            .get("requiresBootstrapStackVersion")
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok());
+        if let Some(required) = required {
+            let parameter = props
+                .get("bootstrapStackVersionSsmParameter")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            self.asset_requirements.push((required, parameter));
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
@@ -16,7 +17,7 @@ use http_body_util::BodyExt;
 use super::event::{ProxyRequest, parse_proxy_response, percent_decode, proxy_event};
 use super::model::{Integration, LocalApi};
 use super::pool::{FunctionPool, Outcome};
-use super::routes::match_route;
+use super::routes::{Matched, match_route};
 
 /// Shared state of the gateway.
 pub(crate) struct Gateway {
@@ -93,6 +94,8 @@ pub(crate) async fn handle(
     response
 }
 
+/// One request through the gateway: match it to a route and its function, decode
+/// the body into a proxy event, invoke the function, translate its answer.
 async fn route(
     gateway: &Gateway,
     client: SocketAddr,
@@ -100,14 +103,60 @@ async fn route(
     request_id: &str,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    let target = match match_request(gateway, &parts) {
+        Ok(target) => target,
+        Err(refusal) => return refusal.response(),
+    };
+    let body = match read_body(gateway.max_payload_bytes, &parts.headers, body).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal.response(),
+    };
+    let event = decode(gateway, &parts, &target, &body, client, request_id);
+    match invoke(gateway, target.pool, request_id, event).await {
+        Ok(outcome) => translate(outcome),
+        Err(refusal) => refusal.response(),
+    }
+}
+
+/// Why the gateway answers a request itself, without the function's response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// No stage, base path or route matches (`403`).
+    MissingToken,
+    /// The route's integration cannot be run (`500`).
+    Internal,
+    /// The body is over the payload limit (`413`).
+    TooLong,
+    /// The integration timeout passed (`504`).
+    TimedOut,
+}
+
+impl Refusal {
+    fn response(self) -> Response {
+        match self {
+            Self::MissingToken => missing_token(),
+            Self::Internal => internal_error(),
+            Self::TooLong => request_too_long(),
+            Self::TimedOut => timed_out(),
+        }
+    }
+}
+
+/// What a request resolved to: where it entered, its route and the function's pool.
+struct Target<'a> {
+    entry: Entry,
+    matched: Matched<'a>,
+    pool: &'a FunctionPool,
+}
+
+/// Matches the request's decoded path to a stage or base path, then to a route with
+/// a Lambda proxy integration; API Gateway's error response otherwise.
+fn match_request<'a>(gateway: &'a Gateway, parts: &Parts) -> Result<Target<'a>, Refusal> {
     let decoded_path = percent_decode(parts.uri.path(), false);
-    let Some(entry) = entry(&gateway.api, &decoded_path) else {
-        return missing_token();
-    };
+    let entry = entry(&gateway.api, &decoded_path).ok_or(Refusal::MissingToken)?;
     let method = parts.method.as_str();
-    let Some(matched) = match_route(&gateway.api.routes, method, &entry.api_path) else {
-        return missing_token();
-    };
+    let matched =
+        match_route(&gateway.api.routes, method, &entry.api_path).ok_or(Refusal::MissingToken)?;
     let function = match &matched.route.integration {
         Integration::LambdaProxy(function) => function,
         Integration::Unsupported(kind) => {
@@ -115,58 +164,77 @@ async fn route(
                 "integration {kind} of {} {} cannot run locally",
                 method, matched.route.resource_path
             );
-            return gateway_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Internal server error",
-                None,
-            );
+            return Err(Refusal::Internal);
         }
     };
-    let Some(pool) = gateway.pools.get(function) else {
-        return gateway_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal server error",
-            None,
-        );
-    };
-    let too_long = parts
-        .headers
+    let pool = gateway.pools.get(function).ok_or(Refusal::Internal)?;
+    Ok(Target {
+        entry,
+        matched,
+        pool,
+    })
+}
+
+/// The request body, at most `limit` bytes (`413 Request Too Long` beyond).
+async fn read_body(limit: usize, headers: &http::HeaderMap, body: Body) -> Result<Bytes, Refusal> {
+    let too_long = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len > gateway.max_payload_bytes);
+        .is_some_and(|len| len > limit);
     if too_long {
-        return request_too_long();
+        return Err(Refusal::TooLong);
     }
-    let body: Bytes = match http_body_util::Limited::new(body, gateway.max_payload_bytes)
-        .collect()
-        .await
-    {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return request_too_long(),
-    };
+    match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(_) => Err(Refusal::TooLong),
+    }
+}
+
+/// The v1 proxy event API Gateway would send for the request.
+fn decode(
+    gateway: &Gateway,
+    parts: &Parts,
+    target: &Target<'_>,
+    body: &[u8],
+    client: SocketAddr,
+    request_id: &str,
+) -> serde_json::Value {
     let binary_media_type = is_binary_media_type(&gateway.api.binary_media_types, &parts.headers);
-    let event = proxy_event(&ProxyRequest {
-        method,
-        path: &entry.event_path,
-        context_path: &entry.context_path,
-        resource_path: &matched.route.resource_path,
-        resource_id: &matched.route.resource_id,
-        path_parameters: &matched.path_parameters,
+    proxy_event(&ProxyRequest {
+        method: parts.method.as_str(),
+        path: &target.entry.event_path,
+        context_path: &target.entry.context_path,
+        resource_path: &target.matched.route.resource_path,
+        resource_id: &target.matched.route.resource_id,
+        path_parameters: &target.matched.path_parameters,
         query: parts.uri.query(),
         headers: &parts.headers,
-        body: &body,
-        stage: &entry.stage,
+        body,
+        stage: &target.entry.stage,
         request_id,
         source_ip: client.ip(),
         api_id: &gateway.api.rest_api,
         binary_media_type,
-    });
+    })
+}
+
+/// Sends the event to the function's pool; `504` when the integration timeout
+/// passes first.
+async fn invoke(
+    gateway: &Gateway,
+    pool: &FunctionPool,
+    request_id: &str,
+    event: serde_json::Value,
+) -> Result<Outcome, Refusal> {
     let invocation = pool.invoke(request_id.to_owned(), event.to_string().into_bytes());
-    let outcome = match tokio::time::timeout(gateway.integration_timeout, invocation).await {
-        Ok(outcome) => outcome,
-        Err(_) => return timed_out(),
-    };
+    tokio::time::timeout(gateway.integration_timeout, invocation)
+        .await
+        .map_err(|_| Refusal::TimedOut)
+}
+
+/// The client's response for the function's outcome, as API Gateway answers it.
+fn translate(outcome: Outcome) -> Response {
     match outcome {
         Outcome::Response(payload) => match parse_proxy_response(&payload) {
             Ok(proxy) => {
@@ -179,7 +247,7 @@ async fn route(
                 eprintln!(
                     "Execution failed due to configuration error: Malformed Lambda proxy response ({reason})"
                 );
-                gateway_error(StatusCode::BAD_GATEWAY, "Internal server error", None)
+                bad_gateway()
             }
         },
         Outcome::FunctionError(payload) => {
@@ -187,11 +255,11 @@ async fn route(
                 "Lambda function error: {}",
                 String::from_utf8_lossy(&payload)
             );
-            gateway_error(StatusCode::BAD_GATEWAY, "Internal server error", None)
+            bad_gateway()
         }
         Outcome::Crashed(reason) | Outcome::InitError(reason) => {
             eprintln!("Lambda invocation failed: {reason}");
-            gateway_error(StatusCode::BAD_GATEWAY, "Internal server error", None)
+            bad_gateway()
         }
         Outcome::Timeout => timed_out(),
     }
@@ -240,6 +308,20 @@ fn timed_out() -> Response {
         "Endpoint request timed out",
         None,
     )
+}
+
+/// `500 Internal server error`: the integration cannot be run.
+fn internal_error() -> Response {
+    gateway_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal server error",
+        None,
+    )
+}
+
+/// `502 Internal server error`: the function failed or answered nonsense.
+fn bad_gateway() -> Response {
+    gateway_error(StatusCode::BAD_GATEWAY, "Internal server error", None)
 }
 
 fn gateway_error(status: StatusCode, message: &str, error_type: Option<&'static str>) -> Response {

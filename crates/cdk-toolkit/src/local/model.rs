@@ -126,103 +126,120 @@ impl LocalApi {
             pseudo,
             resources,
         };
-
-        let paths = resource_paths(resources, &api);
-        let mut routes = Vec::new();
-        let mut functions = BTreeMap::new();
-        for (_, method) in of_type(resources, "AWS::ApiGateway::Method") {
-            let props = method.get("Properties").cloned().unwrap_or_default();
-            if ref_target(props.get("RestApiId")) != Some(api.as_str()) {
-                continue;
-            }
-            let Some((resource_id, resource_path)) = method_resource(&props, &api, &paths) else {
-                continue;
-            };
-            let http_method = props
-                .get("HttpMethod")
-                .and_then(Value::as_str)
-                .unwrap_or("ANY")
-                .to_ascii_uppercase();
-            let integration = integration_of(&props, resources);
-            if let Integration::LambdaProxy(function) = &integration
-                && !functions.contains_key(function)
-            {
-                let spec = function_spec(stack, function, &ctx).map_err(template_error)?;
-                functions.insert(function.clone(), spec);
-            }
-            routes.push(Route {
-                resource_path,
-                resource_id,
-                http_method,
-                integration,
-            });
-        }
-        if routes.is_empty() {
-            return Err(template_error(format!("the RestApi {api} has no methods")));
-        }
-        routes.sort_by(|a, b| {
-            (&a.resource_path, &a.http_method).cmp(&(&b.resource_path, &b.http_method))
-        });
-
-        let mut stages: Vec<String> = of_type(resources, "AWS::ApiGateway::Stage")
-            .into_iter()
-            .filter(|(_, r)| ref_target(r.pointer("/Properties/RestApiId")) == Some(api.as_str()))
-            .filter_map(|(_, r)| r.pointer("/Properties/StageName").map(|v| ctx.render(v)))
-            .collect();
-        stages.extend(
-            of_type(resources, "AWS::ApiGateway::Deployment")
-                .into_iter()
-                .filter(|(_, r)| {
-                    ref_target(r.pointer("/Properties/RestApiId")) == Some(api.as_str())
-                })
-                .filter_map(|(_, r)| r.pointer("/Properties/StageName").map(|v| ctx.render(v))),
-        );
-        stages.sort();
-        stages.dedup();
+        let (routes, functions) = routes_of(stack, &api, &ctx).map_err(template_error)?;
+        let stages = stages_of(&api, &ctx);
         if stages.is_empty() {
             return Err(template_error(format!(
                 "the RestApi {api} has no stage (AWS::ApiGateway::Stage)"
             )));
         }
-
-        let mut base_paths: Vec<String> = of_type(resources, "AWS::ApiGateway::BasePathMapping")
-            .into_iter()
-            .filter(|(_, r)| ref_target(r.pointer("/Properties/RestApiId")) == Some(api.as_str()))
-            .filter_map(|(_, r)| r.pointer("/Properties/BasePath").map(|v| ctx.render(v)))
-            .map(|p| p.trim_matches('/').to_owned())
-            .filter(|p| !p.is_empty() && p != "(none)")
-            .collect();
-        base_paths.sort();
-        base_paths.dedup();
-
-        let binary_media_types = resources
-            .get(&api)
-            .and_then(|r| r.pointer("/Properties/BinaryMediaTypes"))
-            .and_then(Value::as_array)
-            .map(|types| types.iter().map(|t| ctx.render(t)).collect())
-            .unwrap_or_default();
-
-        let url_outputs = stack
-            .template
-            .get("Outputs")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(_, output)| output.get("Value").is_some_and(|v| references(v, &api)))
-            .map(|(key, _)| key.clone())
-            .collect();
-
         Ok(Self {
             stack_name: stack.stack_name.clone(),
+            base_paths: base_paths_of(&api, &ctx),
+            binary_media_types: binary_media_types_of(&api, &ctx),
+            url_outputs: url_outputs_of(stack, &api),
             rest_api: api,
             stages,
-            base_paths,
             routes,
             functions,
-            binary_media_types,
-            url_outputs,
         })
     }
+}
+
+/// The API's methods as routes (sorted by path and verb) and the functions their
+/// Lambda proxy integrations call.
+fn routes_of(
+    stack: &StackArtifact,
+    api: &str,
+    ctx: &Render<'_>,
+) -> Result<(Vec<Route>, BTreeMap<String, FunctionSpec>), String> {
+    let resources = ctx.resources;
+    let paths = resource_paths(resources, api);
+    let mut routes = Vec::new();
+    let mut functions = BTreeMap::new();
+    for (_, method) in of_type(resources, "AWS::ApiGateway::Method") {
+        let props = method.get("Properties").cloned().unwrap_or_default();
+        if ref_target(props.get("RestApiId")) != Some(api) {
+            continue;
+        }
+        let Some((resource_id, resource_path)) = method_resource(&props, api, &paths) else {
+            continue;
+        };
+        let http_method = props
+            .get("HttpMethod")
+            .and_then(Value::as_str)
+            .unwrap_or("ANY")
+            .to_ascii_uppercase();
+        let integration = integration_of(&props, resources);
+        if let Integration::LambdaProxy(function) = &integration
+            && !functions.contains_key(function)
+        {
+            functions.insert(function.clone(), function_spec(stack, function, ctx)?);
+        }
+        routes.push(Route {
+            resource_path,
+            resource_id,
+            http_method,
+            integration,
+        });
+    }
+    if routes.is_empty() {
+        return Err(format!("the RestApi {api} has no methods"));
+    }
+    routes.sort_by(|a, b| {
+        (&a.resource_path, &a.http_method).cmp(&(&b.resource_path, &b.http_method))
+    });
+    Ok((routes, functions))
+}
+
+/// The API's stage names (of its `Stage`s and `Deployment`s), sorted.
+fn stages_of(api: &str, ctx: &Render<'_>) -> Vec<String> {
+    let mut stages: Vec<String> = ["AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment"]
+        .into_iter()
+        .flat_map(|kind| of_type(ctx.resources, kind))
+        .filter(|(_, r)| ref_target(r.pointer("/Properties/RestApiId")) == Some(api))
+        .filter_map(|(_, r)| r.pointer("/Properties/StageName").map(|v| ctx.render(v)))
+        .collect();
+    stages.sort();
+    stages.dedup();
+    stages
+}
+
+/// The base paths custom domains map to the API (`(none)` and empty left out).
+fn base_paths_of(api: &str, ctx: &Render<'_>) -> Vec<String> {
+    let mut base_paths: Vec<String> = of_type(ctx.resources, "AWS::ApiGateway::BasePathMapping")
+        .into_iter()
+        .filter(|(_, r)| ref_target(r.pointer("/Properties/RestApiId")) == Some(api))
+        .filter_map(|(_, r)| r.pointer("/Properties/BasePath").map(|v| ctx.render(v)))
+        .map(|p| p.trim_matches('/').to_owned())
+        .filter(|p| !p.is_empty() && p != "(none)")
+        .collect();
+    base_paths.sort();
+    base_paths.dedup();
+    base_paths
+}
+
+/// The API's `BinaryMediaTypes`.
+fn binary_media_types_of(api: &str, ctx: &Render<'_>) -> Vec<String> {
+    ctx.resources
+        .get(api)
+        .and_then(|r| r.pointer("/Properties/BinaryMediaTypes"))
+        .and_then(Value::as_array)
+        .map(|types| types.iter().map(|t| ctx.render(t)).collect())
+        .unwrap_or_default()
+}
+
+/// The stack outputs whose value refers to the API (its URLs).
+fn url_outputs_of(stack: &StackArtifact, api: &str) -> Vec<String> {
+    stack
+        .template
+        .get("Outputs")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, output)| output.get("Value").is_some_and(|v| references(v, api)))
+        .map(|(key, _)| key.clone())
+        .collect()
 }
 
 fn of_type<'a>(resources: &'a Map<String, Value>, kind: &str) -> Vec<(&'a str, &'a Value)> {
