@@ -42,8 +42,6 @@ struct Instance {
     /// Set when the process is gone, to release a `/next` still waiting for it (the
     /// dead process's connection may never be noticed as closed).
     exited: watch::Sender<bool>,
-    /// Counted in the pool's `finishing` (answered, not yet back in `/next`).
-    finishing: Mutex<bool>,
 }
 
 impl Instance {
@@ -108,7 +106,6 @@ pub(crate) async fn run(pool: Arc<PoolInner>, number: u64, kill: Arc<Notify>) {
         kill,
         pid: Mutex::new(None),
         exited: watch::Sender::new(false),
-        finishing: Mutex::new(false),
     });
     let exit = supervise(&instance).await;
     instance.exited.send_replace(true);
@@ -130,7 +127,7 @@ pub(crate) async fn run(pool: Arc<PoolInner>, number: u64, kill: Arc<Notify>) {
         eprintln!("[{}] init failed: {message}", instance.name());
         message
     });
-    pool.instance_exited(number, init_failure, &instance.finishing);
+    pool.instance_exited(number, init_failure);
 }
 
 /// Starts the Runtime API and the process; returns how the process ended.
@@ -240,19 +237,10 @@ async fn next(State(instance): State<Arc<Instance>>) -> Response {
         ));
     }
     let mut exited = instance.exited.subscribe();
-    let becoming_idle = |state: &mut super::pool::PoolState| {
-        if cold_start {
-            state.starting -= 1;
-        }
-        let mut finishing = instance.finishing.lock().unwrap_or_else(|p| p.into_inner());
-        if std::mem::take(&mut *finishing) {
-            state.finishing -= 1;
-        }
-    };
     let invocation = tokio::select! {
-        // Biased: the first poll of `next_invocation` applies `becoming_idle`.
+        // Biased: the first poll of `next_invocation` counts the instance idle.
         biased;
-        invocation = instance.pool.next_invocation(becoming_idle) => invocation,
+        invocation = instance.pool.next_invocation(instance.number) => invocation,
         _ = exited.wait_for(|gone| *gone) => {
             return runtime_error(StatusCode::GONE, "InstanceGone", "this execution environment has stopped");
         }
@@ -384,15 +372,7 @@ fn finish(
     } else {
         outcome(&body)
     };
-    {
-        // Pool lock first, then the flag: the same order as in `next`.
-        let mut state = instance.pool.lock();
-        let mut finishing = instance.finishing.lock().unwrap_or_else(|p| p.into_inner());
-        if !*finishing {
-            *finishing = true;
-            state.finishing += 1;
-        }
-    }
+    instance.pool.answered(instance.number);
     let _ = in_flight.reply.send(outcome);
     (
         StatusCode::ACCEPTED,

@@ -7,7 +7,7 @@
 //! init fails the invocation that was waiting for it. Later invocations start fresh
 //! instances.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -66,21 +66,24 @@ pub(crate) struct PoolInner {
     pub(crate) all_stopped: Notify,
 }
 
+/// The queue and what the pool's instances are doing. Only [`PoolInner`]'s methods
+/// change it, each under one lock: an instance reports what it did (asked for an
+/// event, answered, exited) by its number and never touches the counters.
 #[derive(Default)]
 pub(crate) struct PoolState {
-    pub(crate) queue: VecDeque<Invocation>,
+    queue: VecDeque<Invocation>,
     /// Instances waiting in `/next`.
-    pub(crate) idle: usize,
+    idle: usize,
     /// Instances started that have not yet asked for an event.
-    pub(crate) starting: usize,
+    starting: BTreeSet<u64>,
     /// Instances that answered an invocation and have not yet asked for the next
     /// one: they will be idle in a moment, so no new instance is started for them.
-    pub(crate) finishing: usize,
+    finishing: BTreeSet<u64>,
     /// Instances alive (starting, idle or busy).
-    pub(crate) live: usize,
-    pub(crate) next_instance: u64,
-    pub(crate) kill_switches: BTreeMap<u64, Arc<Notify>>,
-    pub(crate) shutting_down: bool,
+    live: usize,
+    next_instance: u64,
+    kill_switches: BTreeMap<u64, Arc<Notify>>,
+    shutting_down: bool,
 }
 
 impl FunctionPool {
@@ -152,7 +155,7 @@ impl FunctionPool {
 }
 
 impl PoolInner {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, PoolState> {
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
         // A poisoned lock only means another task panicked mid-update; the counters
         // are still the best information there is.
         self.state
@@ -162,33 +165,30 @@ impl PoolInner {
 
     /// Starts instances while queued work exceeds what idle and starting instances
     /// will pick up, up to the limit.
-    pub(crate) fn scale(self: &Arc<Self>, state: &mut PoolState) {
+    fn scale(self: &Arc<Self>, state: &mut PoolState) {
         state
             .queue
             .retain(|invocation| !invocation.reply.is_closed());
         while !state.shutting_down
-            && state.queue.len() > state.idle + state.starting + state.finishing
+            && state.queue.len() > state.idle + state.starting.len() + state.finishing.len()
             && state.live < self.max_instances
         {
             state.live += 1;
-            state.starting += 1;
             state.next_instance += 1;
             let number = state.next_instance;
+            state.starting.insert(number);
             let kill = Arc::new(Notify::new());
             state.kill_switches.insert(number, kill.clone());
             tokio::spawn(instance::run(self.clone(), number, kill));
         }
     }
 
-    /// Waits for the next queued invocation whose caller is still waiting.
-    /// `becoming_idle` updates the counters of the state the instance leaves
-    /// (starting, finishing) under the same lock that counts it idle, so it is never
-    /// counted as neither (which would start a needless instance).
-    pub(crate) async fn next_invocation(
-        &self,
-        becoming_idle: impl FnOnce(&mut PoolState),
-    ) -> Invocation {
-        let _idle = IdleGuard::new(self, becoming_idle);
+    /// Instance `number` waits for the next queued invocation whose caller is still
+    /// waiting. It stops counting as starting or finishing under the same lock that
+    /// counts it idle, so it is never counted as neither (which would start a
+    /// needless instance).
+    pub(crate) async fn next_invocation(&self, number: u64) -> Invocation {
+        let _idle = IdleGuard::new(self, number);
         loop {
             let notified = self.work.notified();
             tokio::pin!(notified);
@@ -205,22 +205,21 @@ impl PoolInner {
         }
     }
 
-    /// Bookkeeping when an instance's process has exited. `init_failure` is set when
-    /// it died before asking for its first event.
-    pub(crate) fn instance_exited(
-        self: &Arc<Self>,
-        number: u64,
-        init_failure: Option<String>,
-        finishing: &Mutex<bool>,
-    ) {
+    /// Instance `number` answered its invocation: it counts as finishing (about to
+    /// be idle again) until it asks for the next event or exits.
+    pub(crate) fn answered(&self, number: u64) {
+        self.lock().finishing.insert(number);
+    }
+
+    /// Bookkeeping when instance `number`'s process has exited. `init_failure` is set
+    /// when it died before asking for its first event.
+    pub(crate) fn instance_exited(self: &Arc<Self>, number: u64, init_failure: Option<String>) {
         let mut state = self.lock();
         state.live -= 1;
-        if std::mem::take(&mut *finishing.lock().unwrap_or_else(|p| p.into_inner())) {
-            state.finishing -= 1;
-        }
+        state.finishing.remove(&number);
+        state.starting.remove(&number);
         state.kill_switches.remove(&number);
         if let Some(message) = init_failure {
-            state.starting -= 1;
             // The invocation that made us start this instance fails, as on Lambda.
             if state.idle == 0
                 && let Some(invocation) = state.queue.pop_front()
@@ -240,9 +239,10 @@ impl PoolInner {
 struct IdleGuard<'a>(&'a PoolInner);
 
 impl<'a> IdleGuard<'a> {
-    fn new(pool: &'a PoolInner, becoming_idle: impl FnOnce(&mut PoolState)) -> Self {
+    fn new(pool: &'a PoolInner, number: u64) -> Self {
         let mut state = pool.lock();
-        becoming_idle(&mut state);
+        state.starting.remove(&number);
+        state.finishing.remove(&number);
         state.idle += 1;
         drop(state);
         Self(pool)
