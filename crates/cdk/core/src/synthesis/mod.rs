@@ -7,11 +7,13 @@
 //! - [`synthesizer`](crate::synthesizer): per-stack bootstrap conventions and file
 //!   assets ([`StackSynthesizer`](crate::StackSynthesizer) and its kinds).
 //! - [`assets`](crate::assets): asset fingerprints, staging and deterministic zips.
-//! - `assembly`: the cloud assembly writer ([`CloudAssembly`]: manifest, tree,
-//!   templates, asset manifests, stack metadata).
+//! - `assembly`: the cloud assembly writer ([`CloudAssembly`]: nested templates,
+//!   tree, manifest); `stack_artifact`: one stack's part (template, staged assets and
+//!   asset manifest, stack artifact properties, metadata file).
 
 pub(crate) mod assembly;
 pub mod assets;
+mod stack_artifact;
 pub mod synthesizer;
 
 use std::collections::HashSet;
