@@ -47,7 +47,7 @@ pub(crate) struct AppState {
     pub outdir: PathBuf,
     pub tree_metadata: bool,
     /// Replacements of cross-stack references per consumer stack, made by the
-    /// references pass of synthesis (see `refs`).
+    /// references pass of synthesis (see `stack::references`).
     pub references: std::cell::RefCell<std::collections::HashMap<crate::resolve::RefKey, Value>>,
 }
 

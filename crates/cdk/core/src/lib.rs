@@ -36,7 +36,8 @@
 //!   mappings, rules), `logical_id` (allocation, renames) and [`uniqueid`] (the
 //!   `makeUniqueId` rule), [`tags`] with `collate` (JavaScript's `localeCompare`),
 //!   `removal_policy`.
-//! - `stack/`: [`Stack`] itself (`mod.rs`), and what concerns stacks together: `nested`,
+//! - `stack/`: [`Stack`] itself (`mod.rs`), `naming` (stack name, artifact id), and
+//!   what concerns stacks together: `nested`,
 //!   `references` (cross-stack references), `exports`, `dependencies`, `arn`,
 //!   `context_queries` (availability zones, bundling).
 //! - `region_info/`: [`Stack::regional_fact`], [`find_fact`], [`partition_of_region`]

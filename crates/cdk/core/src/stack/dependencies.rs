@@ -16,7 +16,7 @@ impl Stack {
     /// Works across nesting levels as CDK resolves it: between top-level stacks it is
     /// a manifest dependency; between stacks nested in the same parent it becomes
     /// `DependsOn` between their `AWS::CloudFormation::Stack` resources; otherwise it
-    /// lands on the top-level (or nested) stacks that contain both (see `deps`).
+    /// lands on the top-level (or nested) stacks that contain both (see `stack::dependencies`).
     pub fn add_dependency(&self, target: &Stack, reason: Option<&str>) -> Result<()> {
         let reason = reason
             .map(str::to_string)

@@ -2,6 +2,7 @@
 //! the manifest, missing context and its synthesizer — and, in the submodules, what
 //! happens between stacks:
 //!
+//! - `naming`: the stack name, artifact id and environment name a stack gets.
 //! - `nested`: [`NestedStack`](crate::NestedStack), a stack deployed as a resource of
 //!   its parent.
 //! - `references`: cross-stack references, replaced at synthesis by exports/imports or
@@ -17,6 +18,7 @@ pub(crate) mod arn;
 pub(crate) mod context_queries;
 pub(crate) mod dependencies;
 pub(crate) mod exports;
+pub(crate) mod naming;
 pub(crate) mod nested;
 pub(crate) mod references;
 
@@ -26,6 +28,9 @@ use std::ops::Deref;
 
 use serde_json::{Map, Value};
 
+use self::naming::{
+    StackNames, artifact_id, environment_name, generated_stack_name, validate_stack_name,
+};
 use crate::construct::Kind;
 use crate::synthesis::synthesizer::{DefaultStackSynthesizer, SynthesizerProps, SynthesizerState};
 use crate::template::logical_id::LogicalIds;
@@ -124,12 +129,33 @@ impl AsRef<Construct> for Stack {
     }
 }
 
-const VALID_STACK_NAME: &str = "/^[A-Za-z][A-Za-z0-9-]*$/";
-
-fn valid_stack_name(name: &str) -> bool {
-    let mut c = name.chars();
-    c.next().is_some_and(|f| f.is_ascii_alphabetic())
-        && c.all(|x| x.is_ascii_alphanumeric() || x == '-')
+impl StackState {
+    fn new(account: String, region: String, names: StackNames, props: StackProps) -> Self {
+        let synthesizer = props.stack_synthesizer.unwrap_or_else(|| {
+            crate::synthesis::synthesizer::StackSynthesizer::Default(
+                props.synthesizer.unwrap_or_default(),
+            )
+        });
+        StackState {
+            environment: environment_name(&account, &region),
+            account,
+            region,
+            stack_name: names.stack_name,
+            artifact_id: names.artifact_id,
+            termination_protection: Cell::new(props.termination_protection),
+            template_options: RefCell::new(TemplateOptions {
+                description: props.description,
+                ..Default::default()
+            }),
+            tags: RefCell::new(props.tags),
+            notification_arns: props.notification_arns,
+            logical_ids: RefCell::default(),
+            missing_context: RefCell::default(),
+            dependencies: RefCell::default(),
+            synthesizer: SynthesizerState::new(synthesizer),
+            nested: RefCell::default(),
+        }
+    }
 }
 
 impl Stack {
@@ -138,6 +164,8 @@ impl Stack {
         Self::create(scope.as_ref(), id, props, "aws-cdk-lib.Stack")
     }
 
+    /// Creates the stack construct: validates the props, derives the names and builds
+    /// the state (`fqn` tells a `Stack` from a `NestedStack` in `tree.json`).
     pub(crate) fn create(
         scope: &Construct,
         id: &str,
@@ -152,19 +180,6 @@ impl Stack {
         let env = props.env.clone().unwrap_or_default();
         let account = env.account.clone().unwrap_or_else(Aws::account_id);
         let region = env.region.clone().unwrap_or_else(Aws::region);
-        let environment = format!(
-            "aws://{}/{}",
-            if Token::is_unresolved(&account) {
-                "unknown-account"
-            } else {
-                &account
-            },
-            if Token::is_unresolved(&region) {
-                "unknown-region"
-            } else {
-                &region
-            }
-        );
         if let Some(d) = &props.description
             && d.len() > 1024
         {
@@ -173,37 +188,12 @@ impl Stack {
                 "Stack description must be <= 1024 bytes; shorten it",
             ));
         }
-        let owned: Vec<String> = scope
-            .scopes()
-            .iter()
-            .skip(1)
-            .map(|c| c.id().to_string())
-            .chain([id.to_string()])
-            .collect();
-        let generated = crate::template::uniqueid::make_stack_name(&owned).map_err(|e| {
-            Error::validation(
-                &path,
-                format!("cannot derive a stack name from the path: {e:?}"),
-            )
-        })?;
+        let generated = generated_stack_name(scope, id, &path)?;
         let stack_name = props
             .stack_name
             .clone()
             .unwrap_or_else(|| generated.clone());
-        if stack_name.len() > 128 {
-            return Err(Error::validation(
-                &path,
-                format!("Stack name must be <= 128 characters. Stack name: '{stack_name}'"),
-            ));
-        }
-        if !valid_stack_name(&stack_name) {
-            return Err(Error::validation(
-                &path,
-                format!(
-                    "Stack name must match the regular expression: {VALID_STACK_NAME}, got '{stack_name}'; pass a valid stack_name"
-                ),
-            ));
-        }
+        validate_stack_name(&path, &stack_name)?;
         if props
             .notification_arns
             .iter()
@@ -214,40 +204,11 @@ impl Stack {
                 format!("Stack '{id}' includes one or more tokens in its notification ARNs"),
             ));
         }
-        let artifact_id: String = generated
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let state = StackState {
-            account,
-            region,
-            environment,
+        let names = StackNames {
+            artifact_id: artifact_id(&generated),
             stack_name,
-            artifact_id,
-            termination_protection: Cell::new(props.termination_protection),
-            template_options: RefCell::new(TemplateOptions {
-                description: props.description.clone(),
-                ..Default::default()
-            }),
-            tags: RefCell::new(props.tags.clone()),
-            notification_arns: props.notification_arns.clone(),
-            logical_ids: RefCell::default(),
-            missing_context: RefCell::default(),
-            dependencies: RefCell::default(),
-            synthesizer: SynthesizerState::new(match props.stack_synthesizer.clone() {
-                Some(kind) => kind,
-                None => crate::synthesis::synthesizer::StackSynthesizer::Default(
-                    props.synthesizer.clone().unwrap_or_default(),
-                ),
-            }),
-            nested: RefCell::default(),
         };
+        let state = StackState::new(account, region, names, props);
         let construct = Construct::with_kind(scope, id, Kind::Stack(Box::new(state)), fqn)?;
         Ok(Stack { construct })
     }

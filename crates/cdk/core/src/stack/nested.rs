@@ -9,7 +9,7 @@
 //! `https://s3.<parent region>.<parent url suffix>/<bucket>/<hash>.json`. Templates
 //! are finalised deepest first, because a parent's template holds its children's
 //! URLs. Values cross the boundary as parameters (parent → child) and outputs read
-//! with `Fn::GetAtt [<resource>, Outputs.<id>]` (child → parent), see `refs`.
+//! with `Fn::GetAtt [<resource>, Outputs.<id>]` (child → parent), see `references`.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -110,55 +110,7 @@ impl NestedStack {
                 .collect(),
         ));
         let template_url: Rc<RefCell<Option<String>>> = Rc::default();
-        let (p, u) = (parameters.clone(), template_url.clone());
-        let notification_arns: Option<Value> = (!props.notification_arns.is_empty()).then(|| {
-            Value::Array(
-                props
-                    .notification_arns
-                    .iter()
-                    .cloned()
-                    .map(Value::String)
-                    .collect(),
-            )
-        });
-        let timeout = props
-            .timeout
-            .as_ref()
-            .map(Duration::to_minutes)
-            .transpose()?
-            .map(|m| {
-                if m.fract() == 0.0 {
-                    json!(m as i64)
-                } else {
-                    json!(m)
-                }
-            });
-        let (notification_arns_value, timeout_value) = (notification_arns.clone(), timeout.clone());
-        let resource = CfnResource::new(
-            &holder,
-            &format!("{id}.NestedStackResource"),
-            "AWS::CloudFormation::Stack",
-            json!({
-                "NotificationARNs": notification_arns,
-                "Parameters": Lazy::any(move || {
-                    let p = p.borrow();
-                    if p.is_empty() { Value::Null } else { Value::Object(p.clone()) }
-                }),
-                "Tags": null,
-                "TemplateURL": Lazy::string(move || u.borrow().clone().unwrap_or_else(|| "<unresolved>".into())),
-                "TimeoutInMinutes": timeout,
-            }),
-        )?;
-        resource.set_construct_info("aws-cdk-lib.CfnStack");
-        tree_attributes(
-            &resource,
-            &parameters,
-            &template_url,
-            notification_arns_value,
-            timeout_value,
-        );
-        resource.set_tag_format(TagType::Standard, "Tags");
-        resource.apply_removal_policy(props.removal_policy.unwrap_or(RemovalPolicy::Destroy));
+        let resource = stack_resource(&holder, id, &props, &parameters, &template_url)?;
         *stack.state().nested.borrow_mut() = Some(NestedState {
             parent: parent.construct().clone(),
             resource,
@@ -178,6 +130,73 @@ impl NestedStack {
     pub fn set_parameter(&self, name: &str, value: &str) {
         set_parameter(&self.stack, name, value);
     }
+}
+
+/// The `AWS::CloudFormation::Stack` resource that deploys the nested template in the
+/// parent: `Parameters` and `TemplateURL` are lazy (set until synthesis), the removal
+/// policy DESTROY unless the props say otherwise.
+fn stack_resource(
+    holder: &Construct,
+    id: &str,
+    props: &NestedStackProps,
+    parameters: &Rc<RefCell<Map<String, Value>>>,
+    template_url: &Rc<RefCell<Option<String>>>,
+) -> Result<CfnResource> {
+    let (p, u) = (parameters.clone(), template_url.clone());
+    let notification_arns: Option<Value> = (!props.notification_arns.is_empty()).then(|| {
+        Value::Array(
+            props
+                .notification_arns
+                .iter()
+                .cloned()
+                .map(Value::String)
+                .collect(),
+        )
+    });
+    let timeout = timeout_in_minutes(props)?;
+    let (notification_arns_value, timeout_value) = (notification_arns.clone(), timeout.clone());
+    let resource = CfnResource::new(
+        holder,
+        &format!("{id}.NestedStackResource"),
+        "AWS::CloudFormation::Stack",
+        json!({
+            "NotificationARNs": notification_arns,
+            "Parameters": Lazy::any(move || {
+                let p = p.borrow();
+                if p.is_empty() { Value::Null } else { Value::Object(p.clone()) }
+            }),
+            "Tags": null,
+            "TemplateURL": Lazy::string(move || u.borrow().clone().unwrap_or_else(|| "<unresolved>".into())),
+            "TimeoutInMinutes": timeout,
+        }),
+    )?;
+    resource.set_construct_info("aws-cdk-lib.CfnStack");
+    tree_attributes(
+        &resource,
+        parameters,
+        template_url,
+        notification_arns_value,
+        timeout_value,
+    );
+    resource.set_tag_format(TagType::Standard, "Tags");
+    resource.apply_removal_policy(props.removal_policy.unwrap_or(RemovalPolicy::Destroy));
+    Ok(resource)
+}
+
+/// `TimeoutInMinutes`: the timeout in whole minutes (an integer when integral).
+fn timeout_in_minutes(props: &NestedStackProps) -> Result<Option<Value>> {
+    Ok(props
+        .timeout
+        .as_ref()
+        .map(Duration::to_minutes)
+        .transpose()?
+        .map(|m| {
+            if m.fract() == 0.0 {
+                json!(m as i64)
+            } else {
+                json!(m)
+            }
+        }))
 }
 
 pub(crate) fn set_parameter(stack: &Stack, name: &str, value: &str) {

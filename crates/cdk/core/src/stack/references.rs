@@ -138,18 +138,38 @@ fn resolve_value(consumer: &Stack, r: &CrossRef) -> Result<Value> {
         return create_nested_stack_parameter(consumer, r, outer);
     }
     if producer.nested() {
-        let output = create_nested_stack_output(&producer, r)?;
-        let value = resolve_value(consumer, &output)?;
-        return Ok(match (r.list, value) {
-            (true, Value::String(s)) => Value::Array(
-                Fn::split(STRING_LIST_DELIMITER, &s)
-                    .into_iter()
-                    .map(Value::String)
-                    .collect(),
-            ),
-            (_, v) => v,
-        });
+        return read_nested_stack_output(consumer, &producer, r);
     }
+    check_same_environment(consumer, &producer, r)?;
+    check_reference_strength(consumer, &producer, r)?;
+    let reason = format!(
+        "{} -> {}.{}",
+        consumer.path(),
+        r.target.path(),
+        r.display_name()
+    );
+    crate::stack::dependencies::dispatch(consumer.construct(), producer.construct(), &reason)?;
+    create_import_value(&producer, r)
+}
+
+/// `r` of the nested stack `producer`, read by `consumer` through an output of
+/// `producer` (a string list travels joined and is split again).
+fn read_nested_stack_output(consumer: &Stack, producer: &Stack, r: &CrossRef) -> Result<Value> {
+    let output = create_nested_stack_output(producer, r)?;
+    let value = resolve_value(consumer, &output)?;
+    Ok(match (r.list, value) {
+        (true, Value::String(s)) => Value::Array(
+            Fn::split(STRING_LIST_DELIMITER, &s)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        ),
+        (_, v) => v,
+    })
+}
+
+/// Exports and imports work within one account and region only.
+fn check_same_environment(consumer: &Stack, producer: &Stack, r: &CrossRef) -> Result<()> {
     let (pa, pr) = (
         env_part(producer.account(), "unknown-account"),
         env_part(producer.region(), "unknown-region"),
@@ -174,30 +194,26 @@ fn resolve_value(consumer: &Stack, r: &CrossRef) -> Result<Value> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// Only "strong" references (export + `Fn::ImportValue`) are implemented, so the
+/// context [`REFERENCE_STRENGTH_CONTEXT`] must be unset or `"strong"`.
+fn check_reference_strength(consumer: &Stack, producer: &Stack, r: &CrossRef) -> Result<()> {
     match consumer.try_get_context(REFERENCE_STRENGTH_CONTEXT) {
-        None | Some(Value::Null) => {}
-        Some(Value::String(s)) if s == "strong" => {}
-        Some(other) => {
-            return Err(Error::validation(
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(s)) if s == "strong" => Ok(()),
+        Some(other) => Err(Error::validation(
+            consumer.path(),
+            format!(
+                "Stack \"{}\" cannot reference {} in stack \"{}\": context {REFERENCE_STRENGTH_CONTEXT} is {other}, \
+                 but only \"strong\" references (exports + Fn::ImportValue) are supported; set it to \"strong\" or remove it",
                 consumer.path(),
-                format!(
-                    "Stack \"{}\" cannot reference {} in stack \"{}\": context {REFERENCE_STRENGTH_CONTEXT} is {other}, \
-                     but only \"strong\" references (exports + Fn::ImportValue) are supported; set it to \"strong\" or remove it",
-                    consumer.path(),
-                    render_reference(r),
-                    producer.path()
-                ),
-            ));
-        }
+                render_reference(r),
+                producer.path()
+            ),
+        )),
     }
-    let reason = format!(
-        "{} -> {}.{}",
-        consumer.path(),
-        r.target.path(),
-        r.display_name()
-    );
-    crate::stack::dependencies::dispatch(consumer.construct(), producer.construct(), &reason)?;
-    create_import_value(&producer, r)
 }
 
 fn create_import_value(exporting: &Stack, r: &CrossRef) -> Result<Value> {

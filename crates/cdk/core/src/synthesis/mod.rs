@@ -47,7 +47,7 @@ fn run_prepare_hooks(root: &Construct) -> Result<()> {
 }
 
 /// CDK's `reifyConstructDependencies`: every `Construct::add_dependency` goes through
-/// the nesting-aware dispatch (`deps`).
+/// the nesting-aware dispatch (`stack::dependencies`).
 fn apply_construct_dependencies(root: &Construct) -> Result<()> {
     for source in root.find_all() {
         for target in source.dependencies() {

@@ -263,7 +263,7 @@ impl CfnResource {
     pub fn add_depends_on(&self, target: &CfnResource) {
         let reason = format!("{} -> {}", self.path(), target.path());
         // Across stacks this becomes a stack dependency (or DependsOn on nested stack
-        // resources, see `deps`); a cycle there is reported again at synthesis if the
+        // resources, see `stack::dependencies`); a cycle there is reported again at synthesis if the
         // user adds it through Stack::add_dependency, here the reverse one simply wins.
         let _ = crate::stack::dependencies::dispatch(&self.construct, &target.construct, &reason);
     }
