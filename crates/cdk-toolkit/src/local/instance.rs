@@ -75,7 +75,7 @@ impl Instance {
         let memory = peak
             .map(|mb| format!(" Max Memory Used: {mb} MB"))
             .unwrap_or_default();
-        eprintln!(
+        tracing::info!(
             "[{}] REPORT RequestId: {} Duration: {:.2} ms{init} Memory Size: {} MB{memory}",
             self.name(),
             in_flight.request_id,
@@ -114,7 +114,7 @@ pub(crate) async fn run(pool: Arc<PoolInner>, number: u64, kill: Arc<Notify>) {
         .lock()
         .unwrap_or_else(|p| p.into_inner());
     if let Some(in_flight) = instance.take_in_flight(None) {
-        eprintln!(
+        tracing::warn!(
             "[{}] {exit} during invocation {}",
             instance.name(),
             in_flight.request_id
@@ -124,7 +124,7 @@ pub(crate) async fn run(pool: Arc<PoolInner>, number: u64, kill: Arc<Notify>) {
     let init_failure = (!initialized).then(|| {
         let reported = instance.init_error.lock().ok().and_then(|mut e| e.take());
         let message = reported.unwrap_or_else(|| format!("{exit} before it asked for an event"));
-        eprintln!("[{}] init failed: {message}", instance.name());
+        tracing::warn!("[{}] init failed: {message}", instance.name());
         message
     });
     pool.instance_exited(number, init_failure);
@@ -202,7 +202,7 @@ async fn run_process(instance: &Arc<Instance>, runtime_api: &str) -> String {
 async fn forward_lines<R: tokio::io::AsyncRead + Unpin>(reader: BufReader<R>, prefix: String) {
     let mut lines = reader.lines();
     while let Ok(Some(line)) = lines.next_line().await {
-        eprintln!("[{prefix}] {line}");
+        tracing::info!("[{prefix}] {line}");
     }
 }
 
@@ -312,7 +312,7 @@ fn trace_id(request_id: &str) -> String {
 async fn enforce_timeout(instance: Arc<Instance>, request_id: String, timeout: Duration) {
     tokio::time::sleep(timeout).await;
     if let Some(in_flight) = instance.take_in_flight(Some(&request_id)) {
-        eprintln!(
+        tracing::warn!(
             "[{}] {request_id} Task timed out after {:.2} seconds; killing the instance",
             instance.name(),
             timeout.as_secs_f64()

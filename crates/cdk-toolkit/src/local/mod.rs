@@ -4,6 +4,11 @@
 //! ([`routes`]); each integrated function has a [`pool`] of instances, each a real
 //! `bootstrap` process talking to its own Lambda Runtime API ([`instance`]). What to
 //! run comes from the template ([`model`]).
+//!
+//! What the emulator has to say (one line per request, the functions' output and
+//! `REPORT` lines, failures) goes through `tracing`: requests, output and reports at
+//! `info`, failures at `warn`. A binary shows them by installing a subscriber (as
+//! `rootski local` does on stderr).
 
 pub mod event;
 pub mod gateway;
