@@ -86,7 +86,7 @@ pub(crate) async fn handle(
     if let Ok(id) = HeaderValue::from_str(&request_id[..8.min(request_id.len())]) {
         headers.insert("x-amz-apigw-id", id);
     }
-    eprintln!(
+    tracing::info!(
         "{method} {shown_path} -> {} ({:.1} ms)",
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
@@ -111,7 +111,15 @@ async fn route(
         Ok(body) => body,
         Err(refusal) => return refusal.response(),
     };
-    let event = decode(gateway, &parts, &target, &body, client, request_id);
+    let event = decode(
+        &gateway.api,
+        &parts,
+        &target.entry,
+        &target.matched,
+        &body,
+        client,
+        request_id,
+    );
     match invoke(gateway, target.pool, request_id, event).await {
         Ok(outcome) => translate(outcome),
         Err(refusal) => refusal.response(),
@@ -160,9 +168,10 @@ fn match_request<'a>(gateway: &'a Gateway, parts: &Parts) -> Result<Target<'a>, 
     let function = match &matched.route.integration {
         Integration::LambdaProxy(function) => function,
         Integration::Unsupported(kind) => {
-            eprintln!(
+            tracing::warn!(
                 "integration {kind} of {} {} cannot run locally",
-                method, matched.route.resource_path
+                method,
+                matched.route.resource_path
             );
             return Err(Refusal::Internal);
         }
@@ -193,28 +202,29 @@ async fn read_body(limit: usize, headers: &http::HeaderMap, body: Body) -> Resul
 
 /// The v1 proxy event API Gateway would send for the request.
 fn decode(
-    gateway: &Gateway,
+    api: &LocalApi,
     parts: &Parts,
-    target: &Target<'_>,
+    entry: &Entry,
+    matched: &Matched<'_>,
     body: &[u8],
     client: SocketAddr,
     request_id: &str,
 ) -> serde_json::Value {
-    let binary_media_type = is_binary_media_type(&gateway.api.binary_media_types, &parts.headers);
+    let binary_media_type = is_binary_media_type(&api.binary_media_types, &parts.headers);
     proxy_event(&ProxyRequest {
         method: parts.method.as_str(),
-        path: &target.entry.event_path,
-        context_path: &target.entry.context_path,
-        resource_path: &target.matched.route.resource_path,
-        resource_id: &target.matched.route.resource_id,
-        path_parameters: &target.matched.path_parameters,
+        path: &entry.event_path,
+        context_path: &entry.context_path,
+        resource_path: &matched.route.resource_path,
+        resource_id: &matched.route.resource_id,
+        path_parameters: &matched.path_parameters,
         query: parts.uri.query(),
         headers: &parts.headers,
         body,
-        stage: &target.entry.stage,
+        stage: &entry.stage,
         request_id,
         source_ip: client.ip(),
-        api_id: &gateway.api.rest_api,
+        api_id: &api.rest_api,
         binary_media_type,
     })
 }
@@ -244,21 +254,21 @@ fn translate(outcome: Outcome) -> Response {
                 response
             }
             Err(reason) => {
-                eprintln!(
+                tracing::warn!(
                     "Execution failed due to configuration error: Malformed Lambda proxy response ({reason})"
                 );
                 bad_gateway()
             }
         },
         Outcome::FunctionError(payload) => {
-            eprintln!(
+            tracing::warn!(
                 "Lambda function error: {}",
                 String::from_utf8_lossy(&payload)
             );
             bad_gateway()
         }
         Outcome::Crashed(reason) | Outcome::InitError(reason) => {
-            eprintln!("Lambda invocation failed: {reason}");
+            tracing::warn!("Lambda invocation failed: {reason}");
             bad_gateway()
         }
         Outcome::Timeout => timed_out(),
@@ -337,6 +347,9 @@ fn gateway_error(status: StatusCode, message: &str, error_type: Option<&'static 
     }
     response
 }
+
+#[cfg(test)]
+mod fixture_tests;
 
 #[cfg(test)]
 mod tests {
