@@ -61,6 +61,7 @@ pub struct Args {
 
 /// Runs `rootski local`.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    show_emulator_lines();
     // The port first: a busy one fails now, not after minutes of building and seeding.
     let address = SocketAddr::from(([127, 0, 0, 1], args.port));
     let listener = std::net::TcpListener::bind(address)
@@ -76,6 +77,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(serve(&args, &output, listener))
+}
+
+/// The emulator (`cdk_toolkit::local`) reports requests, the functions' output and
+/// `REPORT` lines through `tracing`: show them on stderr as bare lines, as they read
+/// when they were printed directly.
+fn show_emulator_lines() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "cdk_toolkit::local=info",
+        ))
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .without_time()
+        .with_target(false)
+        .with_level(false)
+        .try_init();
 }
 
 /// Builds (or reuses) the bundle and returns the asset directory holding `bootstrap`.
