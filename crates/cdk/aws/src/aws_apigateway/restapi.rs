@@ -100,32 +100,7 @@ impl RestApi {
         } else {
             None
         };
-        let (deployment, stage) = if props.deploy.unwrap_or(true) {
-            let api_resource = resource.clone();
-            let deployment = Deployment::new(
-                &construct,
-                "Deployment",
-                resource.ref_(),
-                Some(props.description.clone().unwrap_or_else(|| {
-                    "Automatically created by the RestApi construct".to_string()
-                })),
-                move || resource_fragment(&api_resource),
-            )?;
-            let stage_name = props.stage_name.clone().unwrap_or_else(|| "prod".into());
-            let stage = Stage::new(
-                &construct,
-                &format!("DeploymentStage.{stage_name}"),
-                resource.ref_(),
-                &deployment,
-                &stage_name,
-            )?;
-            if let Some(account) = &account {
-                stage.resource().add_depends_on(account.resource());
-            }
-            (Some(deployment), Some(stage))
-        } else {
-            (None, None)
-        };
+        let (deployment, stage) = deploy(&construct, &resource, &props, account.as_ref())?;
         let api = RestApi {
             state: Rc::new(RestApiState {
                 construct: construct.clone(),
@@ -262,6 +237,44 @@ impl RestApi {
         }
         Ok(domain)
     }
+}
+
+/// The `Deployment` and its stage (`DeploymentStage.<stage name>`, after the
+/// CloudWatch account when there is one), unless `deploy` is false.
+fn deploy(
+    construct: &Construct,
+    resource: &CfnRestApi,
+    props: &RestApiProps,
+    account: Option<&CfnAccount>,
+) -> Result<(Option<Deployment>, Option<Stage>)> {
+    if !props.deploy.unwrap_or(true) {
+        return Ok((None, None));
+    }
+    let api_resource = resource.clone();
+    let deployment = Deployment::new(
+        construct,
+        "Deployment",
+        resource.ref_(),
+        Some(
+            props
+                .description
+                .clone()
+                .unwrap_or_else(|| "Automatically created by the RestApi construct".to_string()),
+        ),
+        move || resource_fragment(&api_resource),
+    )?;
+    let stage_name = props.stage_name.clone().unwrap_or_else(|| "prod".into());
+    let stage = Stage::new(
+        construct,
+        &format!("DeploymentStage.{stage_name}"),
+        resource.ref_(),
+        &deployment,
+        &stage_name,
+    )?;
+    if let Some(account) = account {
+        stage.resource().add_depends_on(account.resource());
+    }
+    Ok((Some(deployment), Some(stage)))
 }
 
 /// The role API Gateway uses to write logs, and the region-wide account setting that
