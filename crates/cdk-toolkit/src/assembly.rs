@@ -10,9 +10,11 @@ use serde_json::Value;
 
 use crate::error::{Result, ToolkitError};
 
-/// A cloud assembly directory, loaded.
+/// A cloud assembly directory (`cdk.out/`) loaded for reading: its manifest, and its
+/// stacks on demand. The writer that produces the directory is core's
+/// `cdk::CloudAssembly`; this is the toolkit's side.
 #[derive(Debug, Clone)]
-pub struct CloudAssembly {
+pub struct AssemblyReader {
     dir: PathBuf,
     manifest: Value,
 }
@@ -39,7 +41,7 @@ pub struct FileAsset {
     pub packaging: String,
 }
 
-impl CloudAssembly {
+impl AssemblyReader {
     /// Reads `dir/manifest.json`.
     pub fn load(dir: &Path) -> Result<Self> {
         let manifest = read_json(&dir.join("manifest.json"))?;
@@ -241,7 +243,7 @@ mod tests {
     fn loads_stack_template_and_assets() {
         let dir = tempfile::tempdir().expect("tempdir");
         write_assembly(dir.path());
-        let assembly = CloudAssembly::load(dir.path()).expect("load");
+        let assembly = AssemblyReader::load(dir.path()).expect("load");
         assert_eq!(assembly.stack_ids(), vec!["S"]);
         let stack = assembly.select_stack(None).expect("stack");
         assert_eq!(stack.stack_name, "S");
@@ -258,7 +260,7 @@ mod tests {
     fn unknown_stack_names_the_known_ones() {
         let dir = tempfile::tempdir().expect("tempdir");
         write_assembly(dir.path());
-        let err = CloudAssembly::load(dir.path())
+        let err = AssemblyReader::load(dir.path())
             .expect("load")
             .stack("Nope")
             .expect_err("missing");
@@ -267,7 +269,7 @@ mod tests {
 
     #[test]
     fn missing_assembly_says_to_synth() {
-        let err = CloudAssembly::load(Path::new("/nonexistent/cdk.out")).expect_err("missing");
+        let err = AssemblyReader::load(Path::new("/nonexistent/cdk.out")).expect_err("missing");
         assert!(err.to_string().contains("synth"), "{err}");
     }
 }

@@ -18,7 +18,7 @@ use cdk::{CfnOutput, CfnOutputProps, CfnResource, RemovalPolicy, Stack, StackPro
 use cdk_aws::aws_iam::{Principal, Role, RoleProps};
 use cdk_aws::aws_lambda::{Code, Function, FunctionProps, Runtime};
 use cdk_aws::aws_s3::{Bucket, BucketProps};
-use cdk_toolkit::assembly::CloudAssembly;
+use cdk_toolkit::assembly::AssemblyReader;
 use cdk_toolkit::deploy::changeset::{DeployOutcome, RequireApproval};
 use cdk_toolkit::deploy::context::{MissingLookup, resolve};
 use cdk_toolkit::deploy::destroy::DestroyOutcome;
@@ -28,7 +28,7 @@ use serde_json::json;
 
 /// Bucket + role (granted on it), Lambda (file asset) + RestApi, DynamoDB table;
 /// `v2` adds a bucket and changes the table's billing.
-fn flow_app(outdir: &Path, code: &Path, v2: bool) -> CloudAssembly {
+fn flow_app(outdir: &Path, code: &Path, v2: bool) -> AssemblyReader {
     let s = suffix();
     let app = new_app(outdir);
     let st = stack(&app, &format!("BucketRole-{s}"));
@@ -154,7 +154,7 @@ fn flow_app(outdir: &Path, code: &Path, v2: bool) -> CloudAssembly {
         CfnResource::new(&table_stack, "Table", "AWS::DynamoDB::Table", props).expect("table");
     table.apply_removal_policy(RemovalPolicy::Destroy);
     app.synth().expect("synth");
-    CloudAssembly::load(outdir).expect("assembly")
+    AssemblyReader::load(outdir).expect("assembly")
 }
 
 fn code_dir(dir: &Path) -> std::path::PathBuf {
@@ -319,7 +319,7 @@ async fn bootstrap_publish_deploy_update_noop_diff_destroy() {
 
 /// Producer (a bucket) and consumer (an SSM parameter holding its name); `with_import`
 /// false leaves the consumer without the import and the producer without the export.
-fn export_app(outdir: &Path, with_import: bool) -> CloudAssembly {
+fn export_app(outdir: &Path, with_import: bool) -> AssemblyReader {
     let s = suffix();
     let app = new_app(outdir);
     let producer = stack(&app, &format!("Producer-{s}"));
@@ -340,7 +340,7 @@ fn export_app(outdir: &Path, with_import: bool) -> CloudAssembly {
     )
     .expect("param");
     app.synth().expect("synth");
-    CloudAssembly::load(outdir).expect("assembly")
+    AssemblyReader::load(outdir).expect("assembly")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -437,7 +437,7 @@ async fn exports_are_protected() {
 }
 
 /// One bucket `Good` (any name), plus `Bad` with a name S3 refuses when `broken`.
-fn buckets_app(outdir: &Path, name: &str, good: bool, broken: bool) -> CloudAssembly {
+fn buckets_app(outdir: &Path, name: &str, good: bool, broken: bool) -> AssemblyReader {
     let app = new_app(outdir);
     let st = stack(&app, name);
     if good {
@@ -449,7 +449,7 @@ fn buckets_app(outdir: &Path, name: &str, good: bool, broken: bool) -> CloudAsse
             .expect("bucket");
     }
     app.synth().expect("synth");
-    CloudAssembly::load(outdir).expect("assembly")
+    AssemblyReader::load(outdir).expect("assembly")
 }
 
 async fn status_of(aws: &cdk_toolkit::deploy::aws::Aws, name: &str) -> Option<String> {
@@ -549,7 +549,7 @@ async fn an_unbootstrapped_environment_is_explained() {
     let st = stack(&app, &format!("Unbootstrapped-{}", suffix()));
     CfnResource::new(&st, "B", "AWS::S3::Bucket", json!(null)).expect("bucket");
     app.synth().expect("synth");
-    let assembly = CloudAssembly::load(dir.path()).expect("assembly");
+    let assembly = AssemblyReader::load(dir.path()).expect("assembly");
     let mut ui = Recorder::answering(true);
     let err = deploy_all(&aws, &assembly, &mut ui)
         .await
@@ -623,7 +623,7 @@ async fn stack_tags_come_from_the_assembly() {
     .expect("stack");
     CfnResource::new(&st, "B", "AWS::S3::Bucket", json!(null)).expect("bucket");
     app.synth().expect("synth");
-    let assembly = CloudAssembly::load(dir.path()).expect("assembly");
+    let assembly = AssemblyReader::load(dir.path()).expect("assembly");
     let mut ui = Recorder::answering(true);
     deploy_all(&aws, &assembly, &mut ui).await.expect("deploy");
     let cfn = aws.cloudformation(REGION);

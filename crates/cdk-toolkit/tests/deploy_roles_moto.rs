@@ -11,7 +11,7 @@ use moto_support::*;
 use std::path::Path;
 
 use cdk::{CfnResource, Environment, Stack, StackProps};
-use cdk_toolkit::assembly::CloudAssembly;
+use cdk_toolkit::assembly::AssemblyReader;
 use cdk_toolkit::deploy::aws::Aws;
 use cdk_toolkit::deploy::bootstrap::{self, BootstrapOptions};
 use cdk_toolkit::deploy::changeset::RequireApproval;
@@ -54,7 +54,7 @@ async fn bootstrap_creates_cdks_roles_and_version() {
 }
 
 /// A bucket stack pinned to `account`, synthesized into `dir`.
-fn pinned_app(dir: &Path, name: &str, account: &str) -> CloudAssembly {
+fn pinned_app(dir: &Path, name: &str, account: &str) -> AssemblyReader {
     let app = new_app(dir);
     let st = Stack::new(
         &app,
@@ -70,7 +70,7 @@ fn pinned_app(dir: &Path, name: &str, account: &str) -> CloudAssembly {
     .expect("stack");
     CfnResource::new(&st, "B", "AWS::S3::Bucket", json!(null)).expect("bucket");
     app.synth().expect("synth");
-    CloudAssembly::load(dir).expect("assembly")
+    AssemblyReader::load(dir).expect("assembly")
 }
 
 /// Deploying into another account works only through that account's deploy role:
@@ -155,7 +155,7 @@ async fn cross_account_deploys_assume_the_deploy_role() {
         .expect("properties");
     props.remove("assumeRoleArn");
     std::fs::write(&manifest_path, manifest.to_string()).expect("write");
-    let roleless = CloudAssembly::load(dir.path()).expect("assembly");
+    let roleless = AssemblyReader::load(dir.path()).expect("assembly");
     let err = toolkit::destroy(&aws, &roleless, &[], true, fast(), &mut ui)
         .await
         .expect_err("no role, other account");
@@ -174,7 +174,7 @@ async fn cross_account_deploys_assume_the_deploy_role() {
 }
 
 /// Rewrites the stack artifact's bootstrap requirement in a synthesized assembly.
-fn require_version(dir: &Path, stack: &str, version: u32, parameter: &str) -> CloudAssembly {
+fn require_version(dir: &Path, stack: &str, version: u32, parameter: &str) -> AssemblyReader {
     let path = dir.join("manifest.json");
     let mut manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
@@ -182,7 +182,7 @@ fn require_version(dir: &Path, stack: &str, version: u32, parameter: &str) -> Cl
     props["requiresBootstrapStackVersion"] = json!(version);
     props["bootstrapStackVersionSsmParameter"] = json!(parameter);
     std::fs::write(&path, manifest.to_string()).expect("write");
-    CloudAssembly::load(dir).expect("assembly")
+    AssemblyReader::load(dir).expect("assembly")
 }
 
 #[tokio::test(flavor = "multi_thread")]

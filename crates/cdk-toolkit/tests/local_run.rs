@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use cdk_toolkit::assembly::CloudAssembly;
+use cdk_toolkit::assembly::AssemblyReader;
 use cdk_toolkit::local::{LocalApi, LocalOptions, LocalStack, PseudoParameters};
 use common::{request, write_assembly};
 use tokio::sync::oneshot;
@@ -38,7 +38,7 @@ impl Running {
 async fn start(timeout_secs: u64, zipped: bool, options: LocalOptions) -> Running {
     let dir = tempfile::tempdir().expect("tempdir");
     write_assembly(dir.path(), timeout_secs, zipped);
-    let assembly = CloudAssembly::load(dir.path()).expect("assembly");
+    let assembly = AssemblyReader::load(dir.path()).expect("assembly");
     let stack = assembly.select_stack(None).expect("stack");
     let api = LocalApi::from_stack(&stack, None, &PseudoParameters::default()).expect("api");
     let stack = std::sync::Arc::new(LocalStack::new(api, &options).expect("prepare"));

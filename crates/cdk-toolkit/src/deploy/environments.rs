@@ -11,7 +11,7 @@ use super::Ui;
 use super::aws::Aws;
 use super::bootstrap::{BootstrapOptions, bootstrap};
 use super::changeset::{DeployOptions, DeployOutcome};
-use crate::assembly::CloudAssembly;
+use crate::assembly::AssemblyReader;
 use crate::error::{Result, ToolkitError};
 
 /// An environment as given: `None` where it is left to the credentials / settings.
@@ -57,7 +57,7 @@ pub fn parse_environment(text: &str) -> Result<EnvironmentSpec> {
 }
 
 /// The distinct environments of the assembly's stacks, in manifest order.
-pub fn environments_of(assembly: &CloudAssembly) -> Result<Vec<EnvironmentSpec>> {
+pub fn environments_of(assembly: &AssemblyReader) -> Result<Vec<EnvironmentSpec>> {
     let mut envs: Vec<EnvironmentSpec> = Vec::new();
     for id in assembly.stack_ids() {
         let env = assembly

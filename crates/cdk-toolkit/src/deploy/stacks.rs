@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::assembly::{CloudAssembly, read_json};
+use crate::assembly::{AssemblyReader, read_json};
 use crate::error::{Result, ToolkitError};
 
 const STACK_TYPE: &str = "aws:cloudformation:stack";
@@ -105,7 +105,7 @@ impl StackRoles {
 
 impl DeployableStack {
     /// Reads one stack artifact of the assembly.
-    pub fn load(assembly: &CloudAssembly, id: &str) -> Result<Self> {
+    pub fn load(assembly: &AssemblyReader, id: &str) -> Result<Self> {
         let artifact = assembly
             .artifact(id)
             .filter(|a| a.get("type").and_then(Value::as_str) == Some(STACK_TYPE))
@@ -196,7 +196,7 @@ struct Dependencies {
 }
 
 impl Dependencies {
-    fn of(assembly: &CloudAssembly, artifact: &Value, props: &Value) -> Self {
+    fn of(assembly: &AssemblyReader, artifact: &Value, props: &Value) -> Self {
         let mut deps = Self {
             asset_manifests: Vec::new(),
             asset_requirements: Vec::new(),
@@ -218,7 +218,7 @@ impl Dependencies {
         deps
     }
 
-    fn add_asset_manifest(&mut self, assembly: &CloudAssembly, manifest: &Value) {
+    fn add_asset_manifest(&mut self, assembly: &AssemblyReader, manifest: &Value) {
         if let Some(file) = manifest.pointer("/properties/file").and_then(Value::as_str) {
             let path = assembly.dir().join(file);
             if !self.asset_manifests.contains(&path) {
@@ -241,7 +241,7 @@ impl Dependencies {
 }
 
 /// Reads the assembly's missing-context lookups (`manifest.json` "missing").
-pub fn missing_context(assembly: &CloudAssembly) -> Vec<Value> {
+pub fn missing_context(assembly: &AssemblyReader) -> Vec<Value> {
     assembly
         .manifest()
         .get("missing")
@@ -254,7 +254,7 @@ pub fn missing_context(assembly: &CloudAssembly) -> Vec<Value> {
 /// `with_dependencies`, the stacks they depend on; dependencies first, manifest order
 /// otherwise. Unknown names are an error listing the known ones.
 pub fn deployment_order(
-    assembly: &CloudAssembly,
+    assembly: &AssemblyReader,
     selection: &[String],
     with_dependencies: bool,
 ) -> Result<Vec<DeployableStack>> {
@@ -373,7 +373,7 @@ mod tests {
     fn dependencies_deploy_first_and_properties_are_read() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path());
-        let assembly = CloudAssembly::load(dir.path()).expect("load");
+        let assembly = AssemblyReader::load(dir.path()).expect("load");
         let ids = |v: Vec<DeployableStack>| v.into_iter().map(|s| s.id).collect::<Vec<_>>();
         assert_eq!(
             ids(deployment_order(&assembly, &[], true).expect("all")),

@@ -12,7 +12,7 @@ use super::publish::publish_manifest;
 use super::roles::{RoleToAssume, Sessions, Target};
 use super::stacks::{DeployableStack, deployment_order};
 use super::version;
-use crate::assembly::CloudAssembly;
+use crate::assembly::AssemblyReader;
 use crate::diff::{diff_templates, render};
 use crate::error::{Result, ToolkitError};
 
@@ -61,7 +61,7 @@ fn deploy_role(stack: &DeployableStack, target: &Target) -> Option<RoleToAssume>
 /// its execution role.
 pub async fn deploy(
     aws: &Aws,
-    assembly: &CloudAssembly,
+    assembly: &AssemblyReader,
     selection: &[String],
     options: &DeployOptions,
     ui: &mut dyn Ui,
@@ -182,7 +182,7 @@ async fn read_session(
 /// whether any stack differs.
 pub async fn diff(
     aws: &Aws,
-    assembly: &CloudAssembly,
+    assembly: &AssemblyReader,
     selection: &[String],
     ui: &mut dyn Ui,
 ) -> Result<bool> {
@@ -206,7 +206,7 @@ pub async fn diff(
 /// Destroys the selected stacks (all when empty), dependents first.
 pub async fn destroy(
     aws: &Aws,
-    assembly: &CloudAssembly,
+    assembly: &AssemblyReader,
     selection: &[String],
     force: bool,
     polling: Polling,

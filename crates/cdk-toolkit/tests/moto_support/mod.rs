@@ -102,7 +102,7 @@ pub async fn ensure_bootstrapped(aws: &Aws) {
 /// Deploys every stack of `assembly` without asking.
 pub async fn deploy_all(
     aws: &Aws,
-    assembly: &cdk_toolkit::assembly::CloudAssembly,
+    assembly: &cdk_toolkit::assembly::AssemblyReader,
     ui: &mut Recorder,
 ) -> cdk_toolkit::error::Result<Vec<(String, cdk_toolkit::deploy::changeset::DeployOutcome)>> {
     cdk_toolkit::deploy::toolkit::deploy(aws, assembly, &[], &options(RequireApproval::Never), ui)

@@ -92,10 +92,10 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub async fn load_assembly(
     aws_args: &AwsArgs,
     synth_args: &synth::Args,
-) -> anyhow::Result<(Aws, cdk_toolkit::assembly::CloudAssembly)> {
+) -> anyhow::Result<(Aws, cdk_toolkit::assembly::AssemblyReader)> {
     let aws = aws_args.load().await;
     let synthesized = synthesize_with_lookups(synth_args, &aws).await?;
-    let assembly = cdk_toolkit::assembly::CloudAssembly::load(&synthesized.outdir)
+    let assembly = cdk_toolkit::assembly::AssemblyReader::load(&synthesized.outdir)
         .with_context(|| format!("reading {}", synthesized.outdir.display()))?;
     Ok((aws, assembly))
 }

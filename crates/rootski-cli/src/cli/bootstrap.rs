@@ -14,7 +14,7 @@ use cdk_toolkit::deploy::environments::{
 };
 
 use anyhow::Context as _;
-use cdk_toolkit::assembly::CloudAssembly;
+use cdk_toolkit::assembly::AssemblyReader;
 use serde_json::Map;
 
 use super::aws_session::{AwsArgs, TerminalUi, runtime};
@@ -66,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let (aws, environments) = if named.is_empty() {
             // Context lookups are not needed to know where the stacks go.
             let run = synth::synthesize(&args.synth.without_bundling(), &Map::new())?;
-            let assembly = CloudAssembly::load(&run.outdir)
+            let assembly = AssemblyReader::load(&run.outdir)
                 .with_context(|| format!("reading {}", run.outdir.display()))?;
             let envs = environments_of(&assembly)?;
             let list: Vec<String> = envs.iter().map(ToString::to_string).collect();

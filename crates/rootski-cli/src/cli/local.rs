@@ -22,7 +22,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use cdk_toolkit::assembly::CloudAssembly;
+use cdk_toolkit::assembly::AssemblyReader;
 use cdk_toolkit::local::{LocalApi, LocalOptions, LocalStack, PseudoParameters};
 use rootski_api::startup::{self, StoreAtStart, TableAtStart};
 use rootski_backend_cdk::app::STACK_ID;
@@ -187,7 +187,7 @@ async fn serve(args: &Args, output: &Path, listener: std::net::TcpListener) -> a
         overrides.insert("ROOTSKI__STORE".into(), "dynamodb".into());
     }
 
-    let assembly = CloudAssembly::load(output)?;
+    let assembly = AssemblyReader::load(output)?;
     let stack = assembly.stack(STACK_ID)?;
     let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
     let pseudo = PseudoParameters {
