@@ -28,6 +28,7 @@ pub struct AppProps {
     /// Add `aws:cdk:path` metadata to resources (default true, as under the CLI).
     pub path_metadata: bool,
     /// Write `tree.json` (default true).
+    /// Write `tree.json` (and its manifest artifact).
     pub tree_metadata: bool,
 }
 
@@ -44,6 +45,7 @@ impl Default for AppProps {
 }
 
 pub(crate) struct AppState {
+    /// Where the cloud assembly is written.
     pub outdir: PathBuf,
     pub tree_metadata: bool,
     /// Replacements of cross-stack references per consumer stack, made by the

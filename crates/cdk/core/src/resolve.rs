@@ -23,7 +23,9 @@ const MAX_DEPTH: usize = 100;
 /// and the cross-stack check) and a path for error messages.
 #[derive(Clone)]
 pub(crate) struct ResolveContext {
+    /// The stack whose template is rendered (logical ids, the cross-stack check).
     pub stack: Option<Construct>,
+    /// Construct path named in error messages.
     pub path: String,
     /// Keep `null` object members (template rendering keeps them until overrides are
     /// merged, so an override lands at the key's position, then strips them).

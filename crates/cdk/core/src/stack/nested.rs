@@ -43,9 +43,13 @@ pub struct NestedStackProps {
 
 /// What a nested stack keeps besides the ordinary stack state.
 pub(crate) struct NestedState {
+    /// The stack (nested or not) that deploys this one.
     pub parent: Construct,
+    /// The `AWS::CloudFormation::Stack` resource in the parent.
     pub resource: CfnResource,
+    /// The resource's `Parameters` (props, then cross-stack references).
     pub parameters: Rc<RefCell<Map<String, Value>>>,
+    /// The resource's `TemplateURL`, set when the template asset is defined.
     pub template_url: Rc<RefCell<Option<String>>>,
     /// The template as rendered when its asset was defined (written as-is).
     pub template: RefCell<Option<Value>>,

@@ -229,6 +229,7 @@ pub struct FileAssetLocation {
     /// Bucket name (a `Fn::Sub` token when environment-agnostic).
     pub bucket_name: String,
     /// Object key, `<hash>.zip` or `<hash><ext>`.
+    /// Object key in the asset bucket (`<prefix><hash><ext>`).
     pub object_key: String,
     /// `https://s3.<region>.<urlSuffix>/<bucket>/<key>`.
     pub http_url: String,
@@ -247,7 +248,9 @@ pub struct FileAssetLocation {
 /// A file asset registered with a stack.
 #[derive(Debug, Clone)]
 pub(crate) struct FileAssetEntry {
+    /// What was registered.
     pub source: FileAssetSource,
+    /// Content fingerprint (also the asset's manifest key).
     pub hash: String,
     pub object_key: String,
     /// Already written into the assembly (a nested template): not staged, its manifest
@@ -256,12 +259,16 @@ pub(crate) struct FileAssetEntry {
 }
 
 pub(crate) struct SynthesizerState {
+    /// Which synthesizer the stack uses.
     pub kind: StackSynthesizer,
+    /// Its bootstrap settings (qualifier, bucket, roles...).
     pub props: SynthesizerProps,
+    /// File assets in registration order.
     pub file_assets: RefCell<Vec<FileAssetEntry>>,
 }
 
 impl SynthesizerState {
+    /// The state of a stack synthesized by `kind`, without assets yet.
     pub fn new(kind: StackSynthesizer) -> Self {
         SynthesizerState {
             props: kind.props(),

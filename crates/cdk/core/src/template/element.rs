@@ -130,7 +130,9 @@ pub(crate) fn ref_token(c: &Construct) -> String {
 
 /// One element's contribution to the template: `(section, logical id, body)`.
 pub(crate) struct Fragment {
+    /// Template section (`Resources`, `Outputs`, ...).
     pub section: &'static str,
+    /// The element as the section holds it, tokens unresolved.
     pub body: Value,
 }
 

@@ -52,6 +52,7 @@ impl LogicalIds {
         Ok(new_id)
     }
 
+    /// Fails on the first rename error, or on a rename no element used (a typo).
     pub fn assert_all_renames_applied(&self, stack_path: &str) -> Result<()> {
         if let Some(e) = self.errors.first() {
             return Err(Error::validation(stack_path, e.clone()));

@@ -85,13 +85,16 @@ pub const DEFAULT_PRIORITY: u32 = 100;
 /// The tags of one resource.
 #[derive(Debug, Clone)]
 pub(crate) struct TagManager {
+    /// How the tags render (list of `Key`/`Value`, map, ...).
     pub tag_type: TagType,
+    /// The property that holds the tags (`Tags`, `tags`, ...).
     pub property: String,
     tags: BTreeMap<String, (String, u32)>,
     removed: BTreeMap<String, u32>,
 }
 
 impl TagManager {
+    /// A manager without tags.
     pub fn new(tag_type: TagType, property: &str) -> Self {
         TagManager {
             tag_type,
@@ -128,6 +131,7 @@ impl TagManager {
         }
     }
 
+    /// Sets `key` unless a higher-priority tag or removal holds it.
     pub fn set(&mut self, key: &str, value: &str, priority: u32) {
         if self.removed.get(key).is_some_and(|p| *p > priority) {
             return;
@@ -140,6 +144,7 @@ impl TagManager {
             .insert(key.to_string(), (value.to_string(), priority));
     }
 
+    /// Removes `key` unless a higher-priority tag holds it; blocks lower-priority sets.
     pub fn remove(&mut self, key: &str, priority: u32) {
         if self.tags.get(key).is_some_and(|(_, p)| *p > priority) {
             return;
