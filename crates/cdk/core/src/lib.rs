@@ -37,14 +37,14 @@
 //!   `makeUniqueId` rule), [`tags`] with `collate` (JavaScript's `localeCompare`),
 //!   `removal_policy`.
 //! - `stack/`: [`Stack`] itself (`mod.rs`), `naming` (stack name, artifact id), and
-//!   what concerns stacks together: `nested`,
-//!   `references` (cross-stack references), `exports`, `dependencies`, `arn`,
-//!   `context_queries` (availability zones, bundling).
+//!   what concerns stacks together: `nested`, `references` (cross-stack references),
+//!   `exports`, `dependencies`; `arn`, `context_queries` (availability zones, bundling).
 //! - `region_info/`: [`Stack::regional_fact`], [`find_fact`], [`partition_of_region`]
 //!   (`mod.rs`) over the generated table (`facts`).
 //! - `synthesis/`: the synthesis pass (`mod.rs`: prepare, render templates), the
-//!   per-stack [`synthesizer`]s, [`assets`] (fingerprints, staging, zips) and `assembly`
-//!   (the cloud assembly writer: manifest, tree, asset manifests, metadata).
+//!   per-stack [`synthesizer`]s, [`assets`] (fingerprints, staging, zips), `assembly`
+//!   (the cloud assembly writer: nested templates, tree, manifest) and `stack_artifact`
+//!   (one stack's template, staged assets, asset manifest, artifact, metadata file).
 //! - [`context`]: context files and `-c` arguments, context lookups.
 //! - `duration`, `error`: [`Duration`]; the one [`Error`] type.
 //!
