@@ -12,9 +12,9 @@
 # capped, and the server is stopped on exit. Usage:
 #   scripts/bench-api.sh                 # all routes
 #   BENCH_SECONDS=5 BENCH_CONNECTIONS=64 scripts/bench-api.sh
-set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 WRK_THREADS="${BENCH_WRK_THREADS:-1}"

@@ -12,9 +12,9 @@
 # build, full open dataset: 19,442 entries, 2.9 MB):
 #   built from DynamoDB and uploaded   103.466 s
 #   read from the warm cache bucket      0.363 s   (0.0035×, 285× faster)
-set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WORK="$(mktemp -d)"
 MORPHEMES="${BENCH_MORPHEMES:-$ROOT/data/morphemes.jsonl.zst}"

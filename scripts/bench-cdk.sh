@@ -2,8 +2,8 @@
 # Benchmark (not a test): synthesis time and peak memory of examples/cdk-example and of
 # a generated stack with 400 extra resources, with a release build. Prints figures.
 # Peak RSS comes from GNU time (/usr/bin/time -f %M).
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
 RUNS=${RUNS:-5}
 cargo build --quiet --release --locked -p cdk-example

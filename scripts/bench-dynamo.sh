@@ -21,9 +21,9 @@
 #   word               290     26.98         0.498             3.173
 #   breakdown          165     48.00         0.905             5.579
 #   morphemes.json     51359    0.098        0.009               -
-set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"

@@ -17,10 +17,10 @@
 # printed. Usage:
 #   scripts/bench-import.sh
 #   BASELINE_BIN=/tmp/old/import_bench RUNS=1 scripts/bench-import.sh
-set -euo pipefail
 shopt -s inherit_errexit
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 RUNS="${RUNS:-3}"
 BASELINE_REV="${BASELINE_REV:-a6845b7}"
 BASELINE_TARGET_DIR="${BASELINE_TARGET_DIR:-/tmp/rootski-bench-import-baseline-target}"

@@ -29,12 +29,11 @@
 #   scripts/bench-lambda-size.sh
 #   BASELINE_BIN=/tmp/bootstrap-baseline ROUNDS=5 scripts/bench-lambda-size.sh
 # A benchmark beside the checks, not one of them (scripts/test does not run it).
-set -euo pipefail
 shopt -s inherit_errexit
 
-ROOT="${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-. "$ROOT/scripts/lib/cargo.sh"
 ROUNDS="${ROUNDS:-3}"
 BASELINE_REV="${BASELINE_REV:-fdbdb96}"
 BASELINE_TARGET_DIR="${BASELINE_TARGET_DIR:-/tmp/rootski-bench-lambda-size-baseline-target}"
@@ -72,8 +71,7 @@ baseline_bin() {
     build "$BASELINE_TREE" "$BASELINE_TARGET_DIR"
 }
 
-target_dir="$(cargo metadata --format-version 1 --no-deps --locked \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+target_dir="$(target_dir)"
 if [[ -n "${CURRENT_BIN:-}" ]]; then
     cp "$CURRENT_BIN" "$WORK/bootstrap-new"
 else

@@ -4,19 +4,14 @@
 # gateway -> Runtime API -> bootstrap -> SQLite, RSS of one bootstrap, bundle zip size.
 # Starts rootski local on a free 127.0.0.1 port in a temp dir and stops it on exit.
 # A benchmark beside the checks, not one of them (scripts/test does not run it).
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-. "$ROOT/scripts/lib/cargo.sh"
 
 work=$(mktemp -d)
 pid=
 cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
+    stop_pid "$pid"
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -7,13 +7,12 @@
 #   - stamp: the fingerprint of the build's inputs matches, no cargo;
 #   - floor: `--no-bundle` (placeholder code, no bundling at all).
 # Figures only, no thresholds. Usage: scripts/bench-synth.sh [runs, default 15]
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
 runs=${1:-15}
 cargo build --quiet --release --locked --bin rootski
-target=$(cargo metadata --format-version 1 --no-deps \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+target=$(target_dir)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Builds the bundle once (and writes its stamp).

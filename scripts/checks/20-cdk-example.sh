@@ -2,18 +2,15 @@
 # Synthesizes examples/cdk-example with the cdk crate, lints the template with
 # cfn-lint, and has the pinned AWS CDK CLI read the assembly (`cdk ls`, `cdk synth`)
 # without AWS credentials or network (version check and notices off).
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-export PATH="$ROOT/.tools/venv/bin:$ROOT/.tools/node/node_modules/.bin:$PATH"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-. "$ROOT/scripts/lib/cargo.sh"
 "$(ws_debug_dir)/cdk-example" "$OUT/cdk.out"
 cfn-lint "$OUT/cdk.out/ExampleStack.template.json"
 
-export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
 # No credentials: make sure the CLI cannot pick any up or reach AWS.
 export AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true
 cd "$OUT"

@@ -3,20 +3,17 @@
 # reference: Producer/Consumer; nested stacks: Parent + its nested template), lints
 # every template with cfn-lint, and has the pinned AWS CDK CLI read each assembly
 # (`cdk ls`, `cdk synth`) without AWS credentials or network.
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-export PATH="$ROOT/.tools/venv/bin:$ROOT/.tools/node/node_modules/.bin:$PATH"
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-. "$ROOT/scripts/lib/cargo.sh"
 BIN=$(ws_debug_dir)
 "$BIN/two-stacks" "$OUT/two/cdk.out"
 "$BIN/nested" "$OUT/nested/cdk.out"
 cfn-lint "$OUT"/two/cdk.out/*.template.json "$OUT"/nested/cdk.out/*.template.json
 
-export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
 # No credentials: make sure the CLI cannot pick any up or reach AWS.
 export AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= AWS_SESSION_TOKEN= AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true
 check() { # <dir> <expected stacks...>

@@ -3,17 +3,14 @@
 #   - cfn-lint accepts with no errors and no warnings, and
 #   - the AWS CDK CLI lists and synthesizes (`cdk ls/synth --app <dir>`).
 # Needs no AWS credentials or network; everything happens in a temp dir.
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-export PATH="$ROOT/.tools/venv/bin:$ROOT/.tools/node/node_modules/.bin:$PATH"
-export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "-- rootski synth"
-. "$ROOT/scripts/lib/cargo.sh"
 rootski=$(ws_debug_dir)/rootski
 if [ -x /usr/bin/time ]; then
     # A figure, not an assertion: synthesis time and peak memory (debug build, no bundling).

@@ -3,17 +3,14 @@
 #   - cfn-lint accepts its template with no errors and no warnings,
 #   - the AWS CDK CLI lists it and synthesizes it from the assembly.
 # Needs no AWS credentials or network; everything happens in a temp dir.
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-export PATH="$ROOT/.tools/venv/bin:$ROOT/.tools/node/node_modules/.bin:$PATH"
-export CDK_DISABLE_VERSION_CHECK=true CDK_DISABLE_CLI_TELEMETRY=true
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "-- rootski synth (table stack)"
-. "$ROOT/scripts/lib/cargo.sh"
 rootski=$(ws_debug_dir)/rootski
 "$rootski" synth --output "$work/cdk.out"
 template="$work/cdk.out/Rootski-Dynamo-Stack.template.json"

@@ -4,8 +4,8 @@
 # provided.al2023 (2.34), reproducible zip. Bundles twice (relinking the binary in
 # between) and asserts the same sha256; prints zip size, unzipped size, max GLIBC.
 # Builds locally only; starts no server.
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
 
 log=$(mktemp)

@@ -1,23 +1,20 @@
 #!/usr/bin/env bash
 # `rootski serve` on a fresh store serves the bundled open dataset with no other
 # set-up step: it seeds the embedded store, then GET /search/при returns words and
-# GET /breakdown/8 the inferred breakdown of быть. Starts the server on
-# 127.0.0.1 (free port), waits at most 300 s, and always stops it.
-set -euo pipefail
-ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
+# GET /breakdown/8 the inferred breakdown of быть. Then the docs page in a real
+# browser (Debian's chromium, headless, installed by scripts/install-tools): the
+# Swagger UI the binary embeds renders every operation of /openapi.json. Starts the
+# server on 127.0.0.1 (free port), waits at most 300 s, and always stops it.
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
 
-. "$ROOT/scripts/lib/cargo.sh"
 BIN="$(ws_debug_dir)/rootski"
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_pid "$SERVER_PID"
     rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -61,4 +58,23 @@ PY
 [ "$(get /openapi.json)" = 200 ] || fail "openapi.json"
 [ "$(get /nope)" = 404 ] || fail "404 fallback"
 grep -q "seeded the new embedded store" "$WORK/serve.log" || fail "no line saying the store was seeded"
+
+# The docs page as a browser runs it: index.html, the gzip-compressed bundles, the
+# initializer, then ../openapi.json fetched and rendered (virtual time: the budget
+# is spent only while nothing is loading, so the bound is not a race).
+command -v chromium >/dev/null || fail "chromium not found: run scripts/install-tools"
+timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+    --no-first-run --user-data-dir="$WORK/chromium" --virtual-time-budget=20000 \
+    --dump-dom "$BASE/docs/" >"$WORK/docs.html" 2>"$WORK/chromium.log" \
+    || { cat "$WORK/chromium.log" >&2; fail "chromium could not load /docs/"; }
+python3 - "$WORK/docs.html" <<'PY' || fail "/docs/ did not render the API"
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+assert "Rootski API" in dom, "title not rendered: " + dom[:500]
+paths = set(re.findall(r'data-path="([^"]+)"', dom))
+expected = {"/health", "/search/{search_term}", "/word/{word_id}/{word_type}",
+            "/breakdown/{word_id}", "/breakdown", "/morpheme/morphemes.json"}
+assert expected <= paths, f"operations rendered: {sorted(paths)}"
+PY
+echo "docs page: Swagger UI rendered the API's operations in chromium"
 echo "rootski serve: fresh store seeded and served ($BASE)"

@@ -4,15 +4,13 @@
 # `rootski serve` on that store answers with exactly those items — nothing of the
 # bundled open dataset is mixed in, and serve says so in one line. Starts the
 # server on 127.0.0.1 (free port), waits at most 120 s, and always stops it.
-set -euo pipefail
-ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
 
-. "$ROOT/scripts/lib/cargo.sh"
 BIN="$(ws_debug_dir)/rootski"
 CORPUS=crates/rootski-api/tests/fixtures/item_shapes/items.scan.json
 
-. "$ROOT/scripts/lib/proc.sh"
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {

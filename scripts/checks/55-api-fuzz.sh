@@ -8,13 +8,10 @@
 # ROOTSKI__COGNITO_JWKS_PATH), so the authenticated paths are exercised too.
 # Bounded: a fixed seed, a fixed number of examples per operation, 127.0.0.1 only;
 # every server started here is stopped.
-set -euo pipefail
-ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-export PATH="$ROOT/.tools/venv/bin:$PATH"
 
-. "$ROOT/scripts/lib/cargo.sh"
-. "$ROOT/scripts/lib/proc.sh"
 BIN="$(ws_debug_dir)/rootski"
 KEYS=crates/rootski-api/tests/fixtures/http
 REGION=us-test-1

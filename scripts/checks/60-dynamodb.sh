@@ -6,13 +6,11 @@
 #   - morphemes.json through the cache bucket on moto's S3 (cache_bucket_moto);
 #   - the HTTP integration tests with ROOTSKI__STORE=dynamodb;
 #   - `rootski import --store dynamodb` of the bundled dataset subset, then --resume.
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-export PATH="$ROOT/.tools/venv/bin:$PATH"
 
 . "$ROOT/scripts/lib/moto.sh"
-. "$ROOT/scripts/lib/cargo.sh"
 work=$(mktemp -d)
 cleanup() {
     stop_moto

@@ -12,13 +12,11 @@
 #     naming them;
 #   - the Lambda `bootstrap` with the parameters missing: it posts the error to the
 #     Runtime API's /runtime/init/error (a stub on 127.0.0.1) and exits non-zero.
-set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
-export PATH="$ROOT/.tools/venv/bin:$PATH"
 
 . "$ROOT/scripts/lib/moto.sh"
-. "$ROOT/scripts/lib/cargo.sh"
 work=$(mktemp -d)
 pids=()
 cleanup() {

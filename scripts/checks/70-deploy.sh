@@ -8,12 +8,11 @@
 # and dummy credentials — nothing talks to anything but 127.0.0.1. The bootstrap roles
 # are exercised too: moto answers STS AssumeRole (switching to the role's account),
 # the SSM version parameter and EC2 DescribeAvailabilityZones.
-set -euo pipefail
-ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$ROOT/scripts/lib/common.sh"
 cd "$ROOT"
 
 . "$ROOT/scripts/lib/moto.sh"
-. "$ROOT/scripts/lib/cargo.sh"
 WORK="$(mktemp -d)"
 cleanup() {
     stop_moto

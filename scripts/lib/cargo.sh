@@ -10,6 +10,8 @@
 #   ws_debug_dir      build the workspace's debug binaries (with the features of
 #                     `cargo test --workspace`, so its artifacts are reused) and
 #                     print the directory holding them
+#   target_dir        print the workspace's target directory (honours
+#                     CARGO_TARGET_DIR and .cargo/config.toml, as cargo does)
 
 ws_test() {
     cargo test --workspace --locked "$@"
@@ -18,7 +20,11 @@ ws_test() {
 ws_debug_dir() {
     cargo build --workspace --bins --locked --quiet >&2 || return 1
     local target
-    target=$(cargo metadata --format-version 1 --no-deps \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])') || return 1
+    target=$(target_dir) || return 1
     echo "$target/debug"
+}
+
+target_dir() {
+    cargo metadata --format-version 1 --no-deps \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])'
 }

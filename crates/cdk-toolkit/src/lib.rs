@@ -8,7 +8,6 @@
 //! - [`diff`]: what changes between a deployed and a synthesized template;
 //! - `deploy` (feature `deploy`): asset publishing, change-set deployment, destroy,
 //!   bootstrap and context lookups against AWS (or a local endpoint).
-#![warn(missing_docs)]
 
 pub mod assembly;
 #[cfg(feature = "deploy")]

@@ -13,7 +13,6 @@
 //! - [`dynamo_table::stacks::dynamo_table`]: `RootskiDynamoStack`, the DynamoDB table.
 //! - [`app`]: the app entry — environment from context, synthesis to `cdk.out/`.
 //! - [`error`]: the crate's one error type.
-#![warn(missing_docs)]
 
 pub mod app;
 pub mod bundling;

@@ -11,7 +11,6 @@
 //!
 //! [`init_error`] reports a failed start to the Runtime API so the reason is visible.
 //! The `bootstrap` binary (`main.rs`) only builds the app once and calls [`serve`].
-#![warn(missing_docs)]
 
 pub mod handler;
 pub mod init_error;

@@ -13,7 +13,6 @@
 //! tests against aws-cdk-lib 2.276 output: IAM statement/document rendering
 //! ([`aws_iam::PolicyStatement`]), S3 grant action lists ([`aws_s3::perms`]), and the
 //! API Gateway deployment hash ([`aws_apigateway::deployment_hash`]).
-#![warn(missing_docs)]
 
 pub mod aws_apigateway;
 pub mod aws_certificatemanager;
