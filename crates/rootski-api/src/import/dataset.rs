@@ -195,16 +195,7 @@ pub(super) fn parse_morphemes(
                 family_meanings: Vec::new(),
                 morphemes: Vec::new(),
             });
-        for meaning in &m.meanings {
-            let text = match meaning {
-                Value::String(s) => Some(s.clone()),
-                Value::Object(o) => o.get("meaning").and_then(Value::as_str).map(str::to_owned),
-                _ => None,
-            };
-            if let Some(t) = text.filter(|t| !family.family_meanings.contains(t)) {
-                family.family_meanings.push(t);
-            }
-        }
+        add_meanings(family, &m.meanings);
         family.morphemes.push(FamilyMember {
             morpheme_id: m.morpheme_id,
             morpheme: m.text.clone(),
@@ -230,6 +221,21 @@ pub(super) fn parse_morphemes(
         lines.push(line, codec::encode_morpheme(&m));
     }
     Ok(index)
+}
+
+/// Adds a morpheme's meanings (strings, or objects with a `meaning`) to its family's,
+/// each text once, in first-seen order.
+fn add_meanings(family: &mut MorphemeFamily, meanings: &[Value]) {
+    for meaning in meanings {
+        let text = match meaning {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => o.get("meaning").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        };
+        if let Some(t) = text.filter(|t| !family.family_meanings.contains(t)) {
+            family.family_meanings.push(t);
+        }
+    }
 }
 
 /// `words.jsonl` → word and search items; returns the ids seen.

@@ -181,8 +181,25 @@ impl RootskiLambdaRestApiStack {
             },
         )?;
 
+        Self::add_outputs(&stack, &props, &lambda_rest_api)?;
+
+        Ok(Self {
+            stack,
+            fast_api_function,
+            lambda_rest_api,
+            rootski_api_subdomain,
+        })
+    }
+
+    /// The stack outputs ([`StackOutputs`]): the API subdomain and the prod stage URL,
+    /// both exported.
+    fn add_outputs(
+        stack: &Stack,
+        props: &RootskiLambdaRestApiProps,
+        lambda_rest_api: &LambdaRestApi,
+    ) -> Result<()> {
         CfnOutput::new(
-            &stack,
+            stack,
             StackOutputs::ApiSubdomain.as_str(),
             CfnOutputProps {
                 value: props.api_subdomain.clone(),
@@ -192,7 +209,7 @@ impl RootskiLambdaRestApiStack {
             },
         )?;
         CfnOutput::new(
-            &stack,
+            stack,
             StackOutputs::ApiGatewayUrl.as_str(),
             CfnOutputProps {
                 value: lambda_rest_api.url()?,
@@ -201,13 +218,7 @@ impl RootskiLambdaRestApiStack {
                 condition: None,
             },
         )?;
-
-        Ok(Self {
-            stack,
-            fast_api_function,
-            lambda_rest_api,
-            rootski_api_subdomain,
-        })
+        Ok(())
     }
 
     /// Creates the cache bucket and the function with the rootski API, its environment
