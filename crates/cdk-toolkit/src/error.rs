@@ -540,7 +540,10 @@ mod tests {
             dir: "cdk.out".into(),
             stacks: vec!["A".into(), "B".into()],
         };
-        assert_eq!(e.to_string(), "no stack named \"X\" in cdk.out; stacks: A, B");
+        assert_eq!(
+            e.to_string(),
+            "no stack named \"X\" in cdk.out; stacks: A, B"
+        );
         let e = ToolkitError::StackOtherAccount {
             stack: "S".into(),
             account: "111".into(),

@@ -26,7 +26,6 @@
 //! The library never reads flags and does not know whether it runs under
 //! `rootski serve`, the Lambda runtime or a test.
 
-
 pub mod domain;
 pub mod import;
 pub mod object_cache;

@@ -98,7 +98,6 @@
 //! - `LegacyStackSynthesizer` and `BootstraplessSynthesizer` stacks cannot have
 //!   assets (CDK's legacy asset parameters are not implemented).
 
-
 mod app;
 mod construct;
 pub mod context;
