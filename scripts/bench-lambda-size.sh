@@ -56,8 +56,12 @@ trap cleanup EXIT
 
 # build <source tree> <target dir>: the bundler's build; prints the binary's path.
 build() {
+    # The package whose features the bundle shares: the CLI's crate (rootski-backend-cdk
+    # before rootski-cli existed, so older baselines build too).
+    local cli=rootski-cli
+    [[ -d "$1/crates/rootski-cli" ]] || cli=rootski-backend-cdk
     (cd "$1" && CARGO_TARGET_DIR="$2" cargo build --release --locked -q \
-        -p rootski-lambda -p rootski-cli --bin bootstrap >&2)
+        -p rootski-lambda -p "$cli" --bin bootstrap >&2)
     echo "$2/release/bootstrap"
 }
 
