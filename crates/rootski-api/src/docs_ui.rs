@@ -28,18 +28,12 @@ struct Asset {
 
 macro_rules! asset {
     ($name:literal, $content_type:literal) => {
-        Asset {
-            name: $name,
-            content_type: $content_type,
-            bytes: include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/assets/swagger-ui/",
-                $name
-            )),
-            gzipped: false,
-        }
+        asset!(@embed $name, $content_type, "", false)
     };
     ($name:literal, $content_type:literal, gzip) => {
+        asset!(@embed $name, $content_type, ".gz", true)
+    };
+    (@embed $name:literal, $content_type:literal, $suffix:literal, $gzipped:literal) => {
         Asset {
             name: $name,
             content_type: $content_type,
@@ -47,9 +41,9 @@ macro_rules! asset {
                 env!("CARGO_MANIFEST_DIR"),
                 "/assets/swagger-ui/",
                 $name,
-                ".gz"
+                $suffix
             )),
-            gzipped: true,
+            gzipped: $gzipped,
         }
     };
 }
