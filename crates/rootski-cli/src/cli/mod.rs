@@ -8,4 +8,5 @@ pub mod diff;
 pub mod import;
 pub mod local;
 pub mod serve;
+pub mod source_watch;
 pub mod synth;
