@@ -436,6 +436,68 @@ pub enum ToolkitError {
         causes: String,
     },
 
+    // --- Hotswap deployments and logs ------------------------------------------------
+    /// Lambda reported a failed update of a hotswapped function.
+    #[error(
+        "{function}: the Lambda update failed: {reason}. Fix the code or configuration and \
+         deploy again (a full deployment with --hotswap-fallback or without --hotswap)"
+    )]
+    LambdaUpdateFailed {
+        /// The function's physical name.
+        function: String,
+        /// Lambda's `LastUpdateStatusReason` (and code).
+        reason: String,
+    },
+    /// A hotswapped function's update did not finish in time.
+    #[error(
+        "{function}: the Lambda update is still in progress after {waited:?}; it goes on in \
+         Lambda (check it with `aws lambda get-function-configuration`)"
+    )]
+    LambdaUpdateTimeout {
+        /// The function's physical name.
+        function: String,
+        /// How long it was waited for.
+        waited: Duration,
+    },
+    /// A hotswapped `Code` has neither an S3 object nor an image.
+    #[error(
+        "{logical_id}: its Code {code} has no S3Bucket/S3Key or ImageUri a hotswap can send; \
+         deploy without --hotswap"
+    )]
+    UnsupportedHotswapCode {
+        /// The function's logical id.
+        logical_id: String,
+        /// The evaluated `Code`.
+        code: String,
+    },
+    /// `--since` is not a duration.
+    #[error(
+        "--since {value:?} is not a duration: use a number and a unit, s, m, h or d \
+         (e.g. 30s, 10m, 2h, 1d)"
+    )]
+    InvalidSince {
+        /// What was given.
+        value: String,
+    },
+    /// The stack is not deployed, so it has no functions to read logs of.
+    #[error(
+        "stack {stack} is not deployed in {region}; deploy it first (`rootski deploy {stack}`)"
+    )]
+    StackNotDeployed {
+        /// Stack name.
+        stack: String,
+        /// Region.
+        region: String,
+    },
+    /// The deployed stack has no Lambda function nor log group.
+    #[error(
+        "stack {stack} has no AWS::Lambda::Function and no AWS::Logs::LogGroup to read logs of"
+    )]
+    NoLogGroups {
+        /// Stack name.
+        stack: String,
+    },
+
     // --- Context lookups ------------------------------------------------------------
     /// A context lookup rootski does not perform.
     #[error(

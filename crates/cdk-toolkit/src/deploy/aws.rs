@@ -91,6 +91,22 @@ impl Aws {
         aws_sdk_ssm::Client::from_conf(conf)
     }
 
+    /// Lambda in `region` (hotswap deployments).
+    pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+        let conf = aws_sdk_lambda::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_lambda::Client::from_conf(conf)
+    }
+
+    /// CloudWatch Logs in `region` (a function's log events).
+    pub fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        let conf = aws_sdk_cloudwatchlogs::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+    }
+
     /// The loaded configuration (credentials, endpoint) for calls made without a
     /// service SDK ([`super::ec2`]).
     pub fn sdk_config(&self) -> &SdkConfig {

@@ -18,6 +18,7 @@ use super::Ui;
 use super::events::{Polling, describe_stack, follow, known_event_ids, outputs_of};
 use super::execute::{discard_review_stack, execute, status_of};
 use super::exports::{deployed_template, keep_imported_exports};
+use super::hotswap::HotswapMode;
 use super::report::print_outputs;
 use super::sdk_error::aws_error;
 use crate::diff::{TemplateDiff, diff_templates, render};
@@ -67,6 +68,8 @@ pub struct DeployOptions {
     pub no_execute: bool,
     /// Polling of change sets and events.
     pub polling: Polling,
+    /// `--hotswap` / `--hotswap-fallback` (see [`super::hotswap`]).
+    pub hotswap: HotswapMode,
 }
 
 /// How a deployment ended (failures are errors).
@@ -82,6 +85,13 @@ pub enum DeployOutcome {
         /// Final status.
         status: String,
         /// Outputs `(key, value, export)`.
+        outputs: Vec<(String, String, Option<String>)>,
+    },
+    /// Hotswapped without CloudFormation (or nothing hotswappable changed).
+    Hotswapped {
+        /// The functions updated, by physical name.
+        functions: Vec<String>,
+        /// The stack's outputs (unchanged by a hotswap).
         outputs: Vec<(String, String, Option<String>)>,
     },
     /// Created and described but not executed.

@@ -13,6 +13,9 @@
 //!   [`execute`] of the change set, and [`report`] of its outputs or failures;
 //! - [`events`]: following stack events to a terminal status;
 //! - [`exports`]: importers of exports and export safety;
+//! - [`hotswap`]: `--hotswap` / `--hotswap-fallback`: Lambda code and configuration
+//!   changes made through Lambda's API instead of a change set;
+//! - [`logs`]: a stack's Lambda log events (`rootski logs`, `rootski watch`);
 //! - [`destroy`], [`bootstrap`] (of the [`environments`] named or the app's),
 //!   [`context`] (missing-context lookups; [`ec2`] for
 //!   availability zones);
@@ -39,6 +42,8 @@ pub mod environments;
 pub mod events;
 pub mod execute;
 pub mod exports;
+pub mod hotswap;
+pub mod logs;
 pub mod publish;
 pub mod report;
 pub mod roles;

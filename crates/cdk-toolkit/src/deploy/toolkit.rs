@@ -1,6 +1,7 @@
 //! The commands on a whole assembly, as the CLI runs them: `deploy` (dependencies
 //! first: assume the deploy role, check the bootstrap version, publish assets, then
-//! the change set), `diff` and `destroy` (dependents first).
+//! the change set, or a hotswap), `diff`, `destroy` (dependents first) and the
+//! log groups of a stack (`logs`).
 
 use super::Ui;
 use super::aws::{Aws, Caller};
@@ -8,6 +9,9 @@ use super::changeset::{DeployOptions, DeployOutcome, StackDeployment, deploy_sta
 use super::destroy::{DestroyOutcome, destroy_stack};
 use super::events::Polling;
 use super::exports::deployed_template;
+use super::hotswap::lambda::UpdateWait;
+use super::hotswap::{DRIFT_WARNING, HotswapMode, HotswapRequest, try_hotswap};
+use super::logs::stack_log_groups;
 use super::publish::publish_manifest;
 use super::roles::{RoleToAssume, Sessions, Target};
 use super::stacks::{DeployableStack, deployment_order};
@@ -57,8 +61,9 @@ fn deploy_role(stack: &DeployableStack, target: &Target) -> Option<RoleToAssume>
 
 /// Deploys the selected stacks (all when empty) and their dependencies in order:
 /// per stack, assume its deploy role, check the bootstrap version, publish its
-/// assets (each destination with its publishing role), deploy its change set with
-/// its execution role.
+/// assets (each destination with its publishing role), then hotswap it when asked
+/// and possible ([`super::hotswap`]), else deploy its change set with its execution
+/// role.
 pub async fn deploy(
     aws: &Aws,
     assembly: &AssemblyReader,
@@ -66,6 +71,12 @@ pub async fn deploy(
     options: &DeployOptions,
     ui: &mut dyn Ui,
 ) -> Result<Vec<(String, DeployOutcome)>> {
+    if options.hotswap != HotswapMode::FullDeployment {
+        for line in DRIFT_WARNING {
+            ui.line(line);
+        }
+        ui.line("");
+    }
     let mut results = Vec::new();
     for stack in deployment_order(assembly, selection, true)? {
         let (target, caller) = resolve_target(aws, &stack).await?;
@@ -79,57 +90,81 @@ pub async fn deploy(
         let stack_aws = sessions
             .for_role(&target, role.as_ref(), &purpose, ui)
             .await?;
-        let requirements = stack
-            .roles
-            .requires_bootstrap_version
-            .map(|v| (v, stack.roles.bootstrap_version_parameter.clone()))
-            .into_iter()
-            .chain(stack.roles.asset_requirements.iter().cloned());
-        for (required, parameter) in requirements {
-            version::validate(
-                &stack_aws,
-                &stack.stack_name,
-                required,
-                parameter.as_deref(),
-                &target.region,
-            )
-            .await?;
-        }
+        check_bootstrap_versions(&stack_aws, &stack, &target).await?;
         for manifest in &stack.asset_manifests {
             publish_manifest(&mut sessions, manifest, &target, ui).await?;
         }
-        let template_url = stack.template_object_url.as_ref().and_then(|url| {
-            let rest = target.substitute(url);
-            let (bucket, key) = rest.strip_prefix("s3://")?.split_once('/')?;
-            Some(format!(
-                "https://s3.{}.amazonaws.com/{bucket}/{key}",
-                target.region
-            ))
-        });
-        let deployment = StackDeployment {
-            stack_name: stack.stack_name.clone(),
-            template: stack.template.clone(),
-            template_url,
-            parameters: stack.parameters.clone(),
-            tags: stack.tags.clone(),
-            termination_protection: stack.termination_protection,
-            notification_arns: stack.notification_arns.clone(),
-            execution_role_arn: stack
-                .roles
-                .execution_role_arn
-                .as_deref()
-                .map(|r| target.substitute(r)),
-        };
-        let outcome = deploy_stack(
-            &stack_aws.cloudformation(&target.region),
-            &deployment,
-            options,
-            ui,
-        )
-        .await?;
+        let cfn = stack_aws.cloudformation(&target.region);
+        if options.hotswap != HotswapMode::FullDeployment {
+            let request = HotswapRequest {
+                stack_name: &stack.stack_name,
+                template: &stack.template,
+                target: &target,
+                cloudformation: &cfn,
+                lambda: &aws.lambda(&target.region),
+                mode: options.hotswap,
+                wait: UpdateWait::default(),
+            };
+            if let Some(outcome) = try_hotswap(&request, ui).await? {
+                results.push((stack.stack_name, outcome));
+                continue;
+            }
+        }
+        let outcome = deploy_stack(&cfn, &stack_deployment(&stack, &target), options, ui).await?;
         results.push((stack.stack_name, outcome));
     }
     Ok(results)
+}
+
+/// The bootstrap versions the stack and its asset manifests require.
+async fn check_bootstrap_versions(
+    stack_aws: &Aws,
+    stack: &DeployableStack,
+    target: &Target,
+) -> Result<()> {
+    let requirements = stack
+        .roles
+        .requires_bootstrap_version
+        .map(|v| (v, stack.roles.bootstrap_version_parameter.clone()))
+        .into_iter()
+        .chain(stack.roles.asset_requirements.iter().cloned());
+    for (required, parameter) in requirements {
+        version::validate(
+            stack_aws,
+            &stack.stack_name,
+            required,
+            parameter.as_deref(),
+            &target.region,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What CloudFormation is sent for the stack in `target`.
+fn stack_deployment(stack: &DeployableStack, target: &Target) -> StackDeployment {
+    let template_url = stack.template_object_url.as_ref().and_then(|url| {
+        let rest = target.substitute(url);
+        let (bucket, key) = rest.strip_prefix("s3://")?.split_once('/')?;
+        Some(format!(
+            "https://s3.{}.amazonaws.com/{bucket}/{key}",
+            target.region
+        ))
+    });
+    StackDeployment {
+        stack_name: stack.stack_name.clone(),
+        template: stack.template.clone(),
+        template_url,
+        parameters: stack.parameters.clone(),
+        tags: stack.tags.clone(),
+        termination_protection: stack.termination_protection,
+        notification_arns: stack.notification_arns.clone(),
+        execution_role_arn: stack
+            .roles
+            .execution_role_arn
+            .as_deref()
+            .map(|r| target.substitute(r)),
+    }
 }
 
 /// The credentials to read a deployed stack with, as the CDK CLI picks them for
@@ -240,4 +275,38 @@ pub async fn destroy(
         results.push((stack.stack_name, outcome));
     }
     Ok(results)
+}
+
+/// A stack's log groups and the client to read them with.
+pub struct StackLogs {
+    /// Stack name.
+    pub stack_name: String,
+    /// Its log groups (see [`super::logs::stack_log_groups`]).
+    pub groups: Vec<String>,
+    /// CloudWatch Logs of the stack's region, with the caller's credentials.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+}
+
+/// The log groups of the selected stacks (all when empty; dependencies are not
+/// added), the deployed stack read as `diff` reads it.
+pub async fn log_groups(
+    aws: &Aws,
+    assembly: &AssemblyReader,
+    selection: &[String],
+    ui: &mut dyn Ui,
+) -> Result<Vec<StackLogs>> {
+    let mut found = Vec::new();
+    for stack in deployment_order(assembly, selection, false)? {
+        let (target, caller) = resolve_target(aws, &stack).await?;
+        let mut sessions = Sessions::new(aws, caller);
+        let read = read_session(aws, &stack, &target, &mut sessions, ui).await?;
+        let cfn = read.cloudformation(&target.region);
+        let groups = stack_log_groups(&cfn, &stack.stack_name, &target.region).await?;
+        found.push(StackLogs {
+            stack_name: stack.stack_name,
+            groups,
+            logs: aws.logs(&target.region),
+        });
+    }
+    Ok(found)
 }
