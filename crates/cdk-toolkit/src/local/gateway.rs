@@ -17,6 +17,7 @@ use http_body_util::BodyExt;
 use super::event::{ProxyRequest, parse_proxy_response, percent_decode, proxy_event};
 use super::model::{Integration, LocalApi};
 use super::pool::{FunctionPool, Outcome};
+use super::reload::Serving;
 use super::routes::{Matched, match_route};
 
 /// Shared state of the gateway.
@@ -70,10 +71,13 @@ fn entry(api: &LocalApi, decoded_path: &str) -> Option<Entry> {
 
 /// Handles every request the gateway receives.
 pub(crate) async fn handle(
-    State(gateway): State<Arc<Gateway>>,
+    State(serving): State<Arc<Serving>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
+    // Taken once: this request runs on these routes and pools to its end, also when
+    // a reload swaps in new ones meanwhile (`reload.rs`).
+    let gateway = serving.current();
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let method = request.method().as_str().to_owned();

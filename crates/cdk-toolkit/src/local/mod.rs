@@ -3,7 +3,8 @@
 //! requests into v1 proxy events ([`event`]) for the resource they match
 //! ([`routes`]); each integrated function has a [`pool`] of instances, each a real
 //! `bootstrap` process talking to its own Lambda Runtime API ([`instance`]). What to
-//! run comes from the template ([`model`]).
+//! run comes from the template ([`model`]). [`LocalStack::reload`] swaps in a new
+//! API and code under the open listener ([`reload`]).
 //!
 //! What the emulator has to say (one line per request, the functions' output and
 //! `REPORT` lines, failures) goes through `tracing`: requests, output and reports at
@@ -15,6 +16,7 @@ pub mod gateway;
 mod instance;
 pub mod model;
 pub mod pool;
+pub mod reload;
 pub mod routes;
 
 use std::collections::BTreeMap;
@@ -22,7 +24,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 
@@ -30,6 +33,7 @@ use crate::error::{Result, ToolkitError};
 pub use instance::peak_rss_mb;
 pub use model::{FunctionSpec, LocalApi, PseudoParameters};
 pub use pool::{FunctionPool, LaunchSpec, Outcome};
+pub use reload::{Drained, Reloaded};
 
 /// API Gateway's maximum integration timeout.
 pub const INTEGRATION_TIMEOUT: Duration = Duration::from_secs(29);
@@ -72,7 +76,12 @@ impl Default for LocalOptions {
 /// A REST API ready to serve: functions prepared, no process started yet (instances
 /// start on the first request, as cold starts do).
 pub struct LocalStack {
-    gateway: Arc<gateway::Gateway>,
+    serving: Arc<reload::Serving>,
+    options: LocalOptions,
+    work_dir: PathBuf,
+    /// Reloads so far: each unpacks zipped code into its own directory, so the old
+    /// instances keep running from files nobody rewrites.
+    reloads: AtomicU64,
     _unpacked: Option<tempfile::TempDir>,
 }
 
@@ -88,44 +97,45 @@ impl LocalStack {
             .clone()
             .or_else(|| unpacked.as_ref().map(|d| d.path().to_path_buf()))
             .unwrap_or_else(std::env::temp_dir);
-        let mut pools = BTreeMap::new();
-        for (id, function) in &api.functions {
-            let code_dir = prepare_code(function, &work_dir.join(id))?;
-            let environment = function_environment(function, &code_dir, options);
-            let launch = LaunchSpec {
-                function: function.clone(),
-                code_dir,
-                environment,
-                forward_logs: options.forward_logs,
-            };
-            pools.insert(id.clone(), FunctionPool::new(launch, options.max_instances));
-        }
-        let gateway = gateway::Gateway {
-            api,
-            pools,
-            integration_timeout: options.integration_timeout,
-            max_payload_bytes: options.max_payload_bytes,
-        };
+        let gateway = prepare_gateway(api, options, &work_dir)?;
         Ok(Self {
-            gateway: Arc::new(gateway),
+            serving: Arc::new(reload::Serving::new(gateway)),
+            options: options.clone(),
+            work_dir,
+            reloads: AtomicU64::new(0),
             _unpacked: unpacked,
         })
     }
 
-    /// The API being served.
-    pub fn api(&self) -> &LocalApi {
-        &self.gateway.api
+    /// Serves `api` from now on, under the same listener: its functions are prepared
+    /// (zipped code unpacked into a new directory), then routes and pools are swapped
+    /// at once. Requests in flight finish on the old ones; the old instances are
+    /// stopped when the last of them has finished (at most the integration timeout
+    /// later). On an error nothing changes and the old API keeps serving.
+    pub async fn reload(&self, api: LocalApi) -> Result<Reloaded> {
+        let started = Instant::now();
+        let generation = self.reloads.fetch_add(1, Ordering::Relaxed) + 1;
+        let work_dir = self.work_dir.join(format!("reload-{generation}"));
+        let gateway = prepare_gateway(api, &self.options, &work_dir)?;
+        let max_wait = self.options.integration_timeout + Duration::from_secs(1);
+        Ok(reload::swap_in(&self.serving, gateway, started, max_wait))
     }
 
-    /// The function pools, by logical id.
-    pub fn pools(&self) -> &BTreeMap<String, FunctionPool> {
-        &self.gateway.pools
+    /// The API being served.
+    pub fn api(&self) -> LocalApi {
+        self.serving.current().api.clone()
+    }
+
+    /// The function pools being served, by logical id.
+    pub fn pools(&self) -> BTreeMap<String, FunctionPool> {
+        self.serving.current().pools.clone()
     }
 
     /// `(label, url)` pairs to print after start, as `cdk deploy` prints outputs:
     /// the stack's URL outputs pointing at the stage, then one per base path.
     pub fn urls(&self, address: SocketAddr) -> Vec<(String, String)> {
-        let api = &self.gateway.api;
+        let gateway = self.serving.current();
+        let api = &gateway.api;
         let stage = api.stages.first().cloned().unwrap_or_default();
         let mut urls: Vec<(String, String)> = api
             .url_outputs
@@ -163,7 +173,7 @@ impl LocalStack {
         let app = axum::Router::new()
             .fallback(gateway::handle)
             .layer(axum::extract::DefaultBodyLimit::disable())
-            .with_state(self.gateway.clone());
+            .with_state(self.serving.clone());
         let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -174,12 +184,39 @@ impl LocalStack {
         served.map_err(ToolkitError::Io)
     }
 
-    /// Kills every running instance (bounded wait).
+    /// Kills every running instance, also those of an API being retired by a
+    /// reload (bounded wait).
     pub async fn shutdown(&self) {
-        for pool in self.gateway.pools.values() {
+        for pool in self.serving.all_pools() {
             pool.shutdown(Duration::from_secs(5)).await;
         }
     }
+}
+
+/// The gateway for `api`: one pool per function, code prepared under `work_dir`.
+fn prepare_gateway(
+    api: LocalApi,
+    options: &LocalOptions,
+    work_dir: &Path,
+) -> Result<gateway::Gateway> {
+    let mut pools = BTreeMap::new();
+    for (id, function) in &api.functions {
+        let code_dir = prepare_code(function, &work_dir.join(id))?;
+        let environment = function_environment(function, &code_dir, options);
+        let launch = LaunchSpec {
+            function: function.clone(),
+            code_dir,
+            environment,
+            forward_logs: options.forward_logs,
+        };
+        pools.insert(id.clone(), FunctionPool::new(launch, options.max_instances));
+    }
+    Ok(gateway::Gateway {
+        api,
+        pools,
+        integration_timeout: options.integration_timeout,
+        max_payload_bytes: options.max_payload_bytes,
+    })
 }
 
 /// Template environment, then the Lambda-provided variables, then overrides.

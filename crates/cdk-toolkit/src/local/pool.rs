@@ -121,6 +121,11 @@ impl FunctionPool {
             .unwrap_or_else(|_| Outcome::Crashed("the invocation was dropped".into()))
     }
 
+    /// Whether `self` and `other` are the same pool (not two pools of one function).
+    pub(crate) fn same_pool(&self, other: &FunctionPool) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// Number of live instances (for tests and status output).
     pub fn live_instances(&self) -> usize {
         self.inner.lock().live
