@@ -229,7 +229,7 @@ async fn check_gsi2_orders_by_submitter(store: Arc<dyn Store>) {
     // the same word in gsi2, each with a different submitter.
     let mut items = Vec::new();
     for (n, who) in ["zed@x.io", "amy@x.io", "kim@x.io"].iter().enumerate() {
-        let mut item =
+        let mut item: Item =
             codec::encode_breakdown(BreakdownKind::Official, &breakdown(9, "слово", who)).unwrap();
         item.insert("pk".into(), json!(format!("OTHER#{n}")));
         items.push(item);
@@ -433,7 +433,7 @@ async fn check_concurrent_breakdown_puts_are_all_kept(store: Arc<dyn Store>) {
 }
 
 async fn check_put_items_is_all_or_nothing(store: Arc<dyn Store>) {
-    let good = codec::encode_word(&word(1, "дом")).unwrap();
+    let good: Item = codec::encode_word(&word(1, "дом")).unwrap();
     let bad: Item = serde_json::from_value(json!({"sk": "X", "word": "no pk"})).unwrap();
     assert!(store.put_items(vec![good.clone(), bad]).await.is_err());
     assert_eq!(store.get_word(1).await.unwrap(), None);

@@ -141,7 +141,11 @@ impl Lines<'_> {
         }
     }
 
-    fn push(&mut self, line: usize, item: Result<crate::store::Item, crate::store::StoreError>) {
+    fn push(
+        &mut self,
+        line: usize,
+        item: Result<crate::store::EncodedItem, crate::store::StoreError>,
+    ) {
         match item {
             Ok(i) => self.out.item(i),
             Err(e) => self.bad(line, e.to_string()),

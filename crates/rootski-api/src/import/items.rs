@@ -9,10 +9,10 @@ use super::error::{LineError, Location};
 use super::records::Records;
 use super::source::{Loaded, numbered_lines};
 use crate::domain::{Breakdown, Morpheme, MorphemeFamily, SearchEntry, User, Word};
-use crate::store::Item;
 use crate::store::codec::{ItemKind, decode_item};
 use crate::store::item::item_keys;
 use crate::store::keys::types;
+use crate::store::{EncodedItem, Item};
 use serde_json::Value;
 use std::ops::ControlFlow;
 
@@ -131,7 +131,9 @@ fn elements_into(name: &str, elements: Vec<Value>, out: &mut dyn Records) {
 }
 
 fn one_into(name: &str, location: Location, value: Value, out: &mut dyn Records) {
-    match to_item(value) {
+    let encoded =
+        to_item(value).and_then(|item| EncodedItem::from_item(&item).map_err(|e| e.to_string()));
+    match encoded {
         Ok(item) => out.item(item),
         Err(message) => out.bad(LineError {
             source: name.to_owned(),

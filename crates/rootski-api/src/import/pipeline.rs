@@ -6,7 +6,7 @@
 use super::records::{Batches, Records, Tally};
 use super::source::Loaded;
 use super::{ImportError, Progress, ProgressFn, Source, SourceKind, dataset, items};
-use crate::store::Item;
+use crate::store::EncodedItem;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use tokio::sync::mpsc;
@@ -52,7 +52,7 @@ pub(super) fn produce(
     inputs: &[Loaded],
     skip: u64,
     size: usize,
-    tx: mpsc::Sender<Vec<Item>>,
+    tx: mpsc::Sender<Vec<EncodedItem>>,
 ) -> Result<(), ImportError> {
     let mut batches = Batches::new(skip, size, tx);
     each_record(inputs, &mut batches, &|_| {})?;

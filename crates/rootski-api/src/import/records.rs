@@ -3,14 +3,14 @@
 //! groups them into bounded batches ([`Batches`]); nothing keeps them all.
 
 use super::error::LineError;
-use crate::store::Item;
+use crate::store::EncodedItem;
 use std::ops::ControlFlow;
 use tokio::sync::mpsc;
 
 /// A consumer of parsed records.
 pub(super) trait Records {
     /// A valid item, in write order.
-    fn item(&mut self, item: Item);
+    fn item(&mut self, item: EncodedItem);
     /// A bad record.
     fn bad(&mut self, error: LineError);
     /// Whether parsing should go on (`Break` once the consumer is gone).
@@ -29,7 +29,7 @@ pub(super) struct Tally {
 }
 
 impl Records for Tally {
-    fn item(&mut self, _item: Item) {
+    fn item(&mut self, _item: EncodedItem) {
         self.items += 1;
     }
 
@@ -45,14 +45,14 @@ impl Records for Tally {
 pub(super) struct Batches {
     skip: u64,
     size: usize,
-    batch: Vec<Item>,
-    tx: mpsc::Sender<Vec<Item>>,
+    batch: Vec<EncodedItem>,
+    tx: mpsc::Sender<Vec<EncodedItem>>,
     closed: bool,
 }
 
 impl Batches {
     /// Batches of `size` (at least 1) items sent to `tx`, after `skip` items.
-    pub(super) fn new(skip: u64, size: usize, tx: mpsc::Sender<Vec<Item>>) -> Self {
+    pub(super) fn new(skip: u64, size: usize, tx: mpsc::Sender<Vec<EncodedItem>>) -> Self {
         let size = size.max(1);
         Self {
             skip,
@@ -81,7 +81,7 @@ impl Batches {
 }
 
 impl Records for Batches {
-    fn item(&mut self, item: Item) {
+    fn item(&mut self, item: EncodedItem) {
         if self.skip > 0 {
             self.skip -= 1;
             return;
@@ -110,14 +110,15 @@ impl Records for Batches {
 #[cfg(test)]
 #[derive(Debug, Default)]
 pub(super) struct Collected {
-    pub items: Vec<Item>,
+    pub items: Vec<crate::store::Item>,
     pub errors: Vec<LineError>,
 }
 
 #[cfg(test)]
 impl Records for Collected {
-    fn item(&mut self, item: Item) {
-        self.items.push(item);
+    fn item(&mut self, item: EncodedItem) {
+        self.items
+            .push(item.to_item().expect("an encoded item parses"));
     }
 
     fn bad(&mut self, error: LineError) {

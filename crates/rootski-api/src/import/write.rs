@@ -5,7 +5,7 @@
 
 use super::{ImportError, ImportOptions, ImportReport, Progress, ProgressFn};
 use crate::store::keys::{OFFICIAL_BREAKDOWN_SK, types};
-use crate::store::{Item, Store, StoreError};
+use crate::store::{EncodedItem, Store, StoreError};
 use serde_json::Value;
 
 /// The store key of the checkpoint of the import of inputs with this hash.
@@ -53,13 +53,13 @@ impl Writer<'_> {
     }
 
     /// Writes one batch (one transaction), then moves the checkpoint past it.
-    pub(super) async fn write(&mut self, batch: Vec<Item>) -> Result<(), ImportError> {
+    pub(super) async fn write(&mut self, batch: Vec<EncodedItem>) -> Result<(), ImportError> {
         let attempted = batch.len() as u64;
         let batch = self.without_present(batch).await?;
         let batch = self.without_human_conflicts(batch).await?;
         let n = batch.len() as u64;
         let catalog = batch.iter().filter(|item| is_catalog_item(item)).count() as u64;
-        self.store.put_items(batch).await.map_err(self.failed())?;
+        self.store.put_encoded(batch).await.map_err(self.failed())?;
         self.report.written += n;
         self.report.catalog_written += catalog;
         self.done += attempted;
@@ -74,7 +74,10 @@ impl Writer<'_> {
         Ok(())
     }
 
-    async fn without_present(&mut self, batch: Vec<Item>) -> Result<Vec<Item>, ImportError> {
+    async fn without_present(
+        &mut self,
+        batch: Vec<EncodedItem>,
+    ) -> Result<Vec<EncodedItem>, ImportError> {
         if !self.options.resume {
             return Ok(batch);
         }
@@ -87,8 +90,8 @@ impl Writer<'_> {
 
     async fn without_human_conflicts(
         &mut self,
-        batch: Vec<Item>,
-    ) -> Result<Vec<Item>, ImportError> {
+        batch: Vec<EncodedItem>,
+    ) -> Result<Vec<EncodedItem>, ImportError> {
         if !self.options.keep_human_breakdowns {
             return Ok(batch);
         }
@@ -101,24 +104,26 @@ impl Writer<'_> {
 }
 
 /// Whether `item` is part of the morpheme catalog morphemes.json is built from.
-fn is_catalog_item(item: &Item) -> bool {
+fn is_catalog_item(item: &EncodedItem) -> bool {
     matches!(
-        item.get("__type").and_then(serde_json::Value::as_str),
+        item.item_type(),
         Some(types::MORPHEME | types::MORPHEME_FAMILY)
     )
 }
 
 /// Drops the items whose key is already in the store (one batch read). Returns
 /// the missing items and how many were present.
-async fn only_missing(store: &dyn Store, batch: Vec<Item>) -> Result<(Vec<Item>, u64), StoreError> {
-    let mut keys = Vec::with_capacity(batch.len());
-    for item in &batch {
-        let k = crate::store::item::item_keys(item)?;
-        keys.push((k.pk.to_owned(), k.sk.to_owned()));
-    }
+async fn only_missing(
+    store: &dyn Store,
+    batch: Vec<EncodedItem>,
+) -> Result<(Vec<EncodedItem>, u64), StoreError> {
+    let keys: Vec<(String, String)> = batch
+        .iter()
+        .map(|item| (item.keys.pk.clone(), item.keys.sk.clone()))
+        .collect();
     let existing = store.get_items(&keys).await?;
     let before = batch.len();
-    let missing: Vec<Item> = batch
+    let missing: Vec<EncodedItem> = batch
         .into_iter()
         .zip(existing)
         .filter_map(|(item, found)| found.is_none().then_some(item))
@@ -127,23 +132,34 @@ async fn only_missing(store: &dyn Store, batch: Vec<Item>) -> Result<(Vec<Item>,
     Ok((missing, present))
 }
 
+/// Whether the item is an official breakdown that is an inference (its
+/// `is_inference` attribute is `true`).
+fn is_inferred_official(item: &EncodedItem) -> bool {
+    /// The one attribute read; the rest of the text is skipped.
+    #[derive(serde::Deserialize)]
+    struct Flag {
+        #[serde(default)]
+        is_inference: Option<Value>,
+    }
+    item.item_type() == Some(types::BREAKDOWN)
+        && item.keys.sk == OFFICIAL_BREAKDOWN_SK
+        && serde_json::from_str::<Flag>(&item.doc)
+            .is_ok_and(|f| f.is_inference == Some(Value::Bool(true)))
+}
+
 /// Drops inferred official breakdowns whose word already has an official
 /// breakdown made by a person (verified by an admin): a dataset import must
 /// never undo human review. Returns the remaining items and how many were dropped.
 async fn without_overwriting_people(
     store: &dyn Store,
-    batch: Vec<Item>,
-) -> Result<(Vec<Item>, u64), StoreError> {
-    let is_inferred_official = |item: &Item| {
-        item.get("__type").and_then(Value::as_str) == Some(types::BREAKDOWN)
-            && item.get("sk").and_then(Value::as_str) == Some(OFFICIAL_BREAKDOWN_SK)
-            && item.get("is_inference") == Some(&Value::Bool(true))
-    };
+    batch: Vec<EncodedItem>,
+) -> Result<(Vec<EncodedItem>, u64), StoreError> {
+    let inferred: Vec<bool> = batch.iter().map(is_inferred_official).collect();
     let keys: Vec<(String, String)> = batch
         .iter()
-        .filter(|i| is_inferred_official(i))
-        .filter_map(|i| i.get("pk").and_then(Value::as_str))
-        .map(|pk| (pk.to_owned(), OFFICIAL_BREAKDOWN_SK.to_owned()))
+        .zip(&inferred)
+        .filter(|(_, inferred)| **inferred)
+        .map(|(item, _)| (item.keys.pk.clone(), OFFICIAL_BREAKDOWN_SK.to_owned()))
         .collect();
     if keys.is_empty() {
         return Ok((batch, 0));
@@ -162,14 +178,11 @@ async fn without_overwriting_people(
         return Ok((batch, 0));
     }
     let before = batch.len();
-    let kept: Vec<Item> = batch
+    let kept: Vec<EncodedItem> = batch
         .into_iter()
-        .filter(|i| {
-            !(is_inferred_official(i)
-                && i.get("pk")
-                    .and_then(Value::as_str)
-                    .is_some_and(|pk| human.contains(pk)))
-        })
+        .zip(inferred)
+        .filter(|(item, inferred)| !(*inferred && human.contains(item.keys.pk.as_str())))
+        .map(|(item, _)| item)
         .collect();
     let dropped = (before - kept.len()) as u64;
     Ok((kept, dropped))

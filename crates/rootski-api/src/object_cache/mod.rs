@@ -49,3 +49,19 @@ pub async fn from_settings(settings: &crate::Settings) -> Option<std::sync::Arc<
     let options = S3CacheOptions::from_settings(settings)?;
     Some(std::sync::Arc::new(S3ObjectCache::connect(&options).await))
 }
+
+/// Without the `cache-bucket` feature there is no bucket client: a configured
+/// bucket is said once on stderr (through `tracing`) and morphemes.json is built
+/// by each instance, as with no bucket.
+#[cfg(not(feature = "cache-bucket"))]
+pub async fn from_settings(settings: &crate::Settings) -> Option<std::sync::Arc<dyn ObjectCache>> {
+    let bucket = settings.object_cache_bucket_name.as_deref().map(str::trim);
+    if bucket.is_some_and(|b| !b.is_empty()) {
+        tracing::warn!(
+            "ROOTSKI__OBJECT_CACHE_BUCKET_NAME is set but this build has no `cache-bucket` \
+             feature: morphemes.json is built by each instance (rebuild with the feature \
+             to use the bucket)"
+        );
+    }
+    None
+}

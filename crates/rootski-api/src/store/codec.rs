@@ -10,6 +10,7 @@
 //! lenient about numbers (number, integral float or numeric string) and dates
 //! (`"None"` or null), because production items written by Python vary.
 
+use super::encoded::{EncodedItem, OwnedKeys};
 use super::keys::{self, types};
 use super::{Item, StoreError};
 use crate::domain::{Breakdown, BreakdownKind, Morpheme, MorphemeFamily, SearchEntry, User, Word};
@@ -73,26 +74,65 @@ fn corrupt<T: ItemKind>(pk: &str, sk: &str, reason: String) -> StoreError {
     }
 }
 
-/// Starts an item with its keys and type, in the canonical attribute order.
-fn keyed(
+/// The two forms an item is encoded into: a plain [`Item`] map (for single
+/// writes and the DynamoDB store) or an [`EncodedItem`] (keys and JSON text, for
+/// bulk writes into the embedded store). Both hold the same attributes in the
+/// same order, so they store the same bytes.
+pub trait ItemForm: Sized {
+    /// The item of `value`'s attributes under `keys`.
+    fn build<T: Serialize>(keys: OwnedKeys, value: &T) -> Result<Self, StoreError>;
+}
+
+impl ItemForm for Item {
+    fn build<T: Serialize>(keys: OwnedKeys, value: &T) -> Result<Self, StoreError> {
+        with_attributes(keyed(keys), value)
+    }
+}
+
+impl ItemForm for EncodedItem {
+    fn build<T: Serialize>(keys: OwnedKeys, value: &T) -> Result<Self, StoreError> {
+        EncodedItem::with_attributes(keys, value)
+    }
+}
+
+/// The keys and type of an item.
+fn key_set(
     pk: String,
     sk: String,
     gsi1: Option<(String, String)>,
     gsi2: Option<(String, String)>,
     item_type: &str,
-) -> Item {
+) -> OwnedKeys {
+    let (gsi1pk, gsi1sk) = gsi1.unzip();
+    let (gsi2pk, gsi2sk) = gsi2.unzip();
+    OwnedKeys {
+        pk,
+        sk,
+        gsi1pk,
+        gsi1sk,
+        gsi2pk,
+        gsi2sk,
+        item_type: Some(item_type.to_owned()),
+    }
+}
+
+/// Starts an item with its keys and type, in the canonical attribute order.
+fn keyed(keys: OwnedKeys) -> Item {
     let mut item = Item::new();
-    item.insert("pk".into(), Value::String(pk));
-    item.insert("sk".into(), Value::String(sk));
-    if let Some((p, s)) = gsi1 {
-        item.insert("gsi1pk".into(), Value::String(p));
-        item.insert("gsi1sk".into(), Value::String(s));
+    let named = [
+        ("pk", Some(keys.pk)),
+        ("sk", Some(keys.sk)),
+        ("gsi1pk", keys.gsi1pk),
+        ("gsi1sk", keys.gsi1sk),
+        ("gsi2pk", keys.gsi2pk),
+        ("gsi2sk", keys.gsi2sk),
+        ("__type", keys.item_type),
+    ];
+    for (name, value) in named {
+        if let Some(value) = value {
+            item.insert(name.into(), Value::String(value));
+        }
     }
-    if let Some((p, s)) = gsi2 {
-        item.insert("gsi2pk".into(), Value::String(p));
-        item.insert("gsi2sk".into(), Value::String(s));
-    }
-    item.insert("__type".into(), Value::String(item_type.to_owned()));
     item
 }
 
@@ -111,40 +151,43 @@ fn with_attributes<T: Serialize>(mut item: Item, value: &T) -> Result<Item, Stor
 }
 
 /// The `WORD` item of a word page.
-pub fn encode_word(word: &Word) -> Result<Item, StoreError> {
+pub fn encode_word<F: ItemForm>(word: &Word) -> Result<F, StoreError> {
     let key = keys::word(word.word.word_id);
-    with_attributes(keyed(key.clone(), key, None, None, types::WORD), word)
+    F::build(key_set(key.clone(), key, None, None, types::WORD), word)
 }
 
 /// The `WORD_FOR_SEARCH` item (pk `WORD`, sk = the word text).
-pub fn encode_search_entry(entry: &SearchEntry) -> Result<Item, StoreError> {
-    let item = keyed(
+pub fn encode_search_entry<F: ItemForm>(entry: &SearchEntry) -> Result<F, StoreError> {
+    let keys = key_set(
         keys::SEARCH_PK.to_owned(),
         entry.word.clone(),
         None,
         None,
         types::WORD_FOR_SEARCH,
     );
-    with_attributes(item, entry)
+    F::build(keys, entry)
 }
 
 /// A breakdown item: official (`BREAKDOWN`, with gsi1/gsi2 by submitter) or a
 /// user's submission (`UNOFFICIAL_USER_BREAKDOWN`, `is_inference` forced false).
-pub fn encode_breakdown(kind: BreakdownKind, breakdown: &Breakdown) -> Result<Item, StoreError> {
+pub fn encode_breakdown<F: ItemForm>(
+    kind: BreakdownKind,
+    breakdown: &Breakdown,
+) -> Result<F, StoreError> {
     let word_key = keys::word(breakdown.word_id);
     match kind {
         BreakdownKind::Official => {
             let by_user = breakdown.submitted_by_user_email.as_deref().map(keys::user);
             let gsi1 = by_user.clone().map(|u| (u, word_key.clone()));
             let gsi2 = by_user.map(|u| (word_key.clone(), u));
-            let item = keyed(
+            let keys = key_set(
                 word_key.clone(),
                 keys::OFFICIAL_BREAKDOWN_SK.to_owned(),
                 gsi1,
                 gsi2,
                 types::BREAKDOWN,
             );
-            with_attributes(item, breakdown)
+            F::build(keys, breakdown)
         }
         BreakdownKind::UserSubmission => {
             let email = breakdown
@@ -156,7 +199,7 @@ pub fn encode_breakdown(kind: BreakdownKind, breakdown: &Breakdown) -> Result<It
                             .into(),
                     )
                 })?;
-            let item = keyed(
+            let keys = key_set(
                 keys::user(email),
                 keys::user_breakdown_sk(breakdown.word_id),
                 None,
@@ -165,35 +208,37 @@ pub fn encode_breakdown(kind: BreakdownKind, breakdown: &Breakdown) -> Result<It
             );
             let mut unofficial = breakdown.clone();
             unofficial.is_inference = false;
-            with_attributes(item, &unofficial)
+            F::build(keys, &unofficial)
         }
     }
 }
 
 /// The `MORPHEME` item (pk = its family, gsi1 = itself).
-pub fn encode_morpheme(morpheme: &Morpheme) -> Result<Item, StoreError> {
+pub fn encode_morpheme<F: ItemForm>(morpheme: &Morpheme) -> Result<F, StoreError> {
     let own = keys::morpheme(morpheme.morpheme_id);
-    let item = keyed(
+    let keys = key_set(
         keys::family(morpheme.family_id),
         own.clone(),
         Some((own.clone(), own)),
         None,
         types::MORPHEME,
     );
-    with_attributes(item, morpheme)
+    F::build(keys, morpheme)
 }
 
 /// The `MORPHEME_FAMILY` item.
-pub fn encode_family(family: &MorphemeFamily) -> Result<Item, StoreError> {
+pub fn encode_family<F: ItemForm>(family: &MorphemeFamily) -> Result<F, StoreError> {
     let key = keys::family(family.family_id);
-    let item = keyed(key.clone(), key, None, None, types::MORPHEME_FAMILY);
-    with_attributes(item, family)
+    F::build(
+        key_set(key.clone(), key, None, None, types::MORPHEME_FAMILY),
+        family,
+    )
 }
 
 /// The `USER` item.
-pub fn encode_user(user: &User) -> Result<Item, StoreError> {
+pub fn encode_user<F: ItemForm>(user: &User) -> Result<F, StoreError> {
     let key = keys::user(&user.email);
-    with_attributes(keyed(key.clone(), key, None, None, types::USER), user)
+    F::build(key_set(key.clone(), key, None, None, types::USER), user)
 }
 
 #[cfg(test)]
@@ -240,13 +285,103 @@ mod tests {
 
     #[test]
     fn user_submission_is_never_an_inference_and_round_trips() {
-        let item = encode_breakdown(BreakdownKind::UserSubmission, &breakdown()).unwrap();
+        let item: Item = encode_breakdown(BreakdownKind::UserSubmission, &breakdown()).unwrap();
         assert_eq!(item["pk"], "USER#a@b.c");
         assert_eq!(item["sk"], "BREAKDOWN#7");
         assert_eq!(item["__type"], "UNOFFICIAL_USER_BREAKDOWN");
         let back: Breakdown = decode_item(&item).unwrap();
         assert!(!back.is_inference);
         assert_eq!(back.breakdown_items, breakdown().breakdown_items);
+    }
+
+    /// Every kind of item, encoded both ways.
+    fn both_forms() -> Vec<(Item, EncodedItem)> {
+        fn pair<T>(
+            value: &T,
+            encode: impl Fn(&T) -> Result<Item, StoreError>,
+            encode_text: impl Fn(&T) -> Result<EncodedItem, StoreError>,
+        ) -> (Item, EncodedItem) {
+            (encode(value).unwrap(), encode_text(value).unwrap())
+        }
+        let mut anonymous = breakdown();
+        anonymous.submitted_by_user_email = None;
+        let family: MorphemeFamily = decode_json(
+            "F",
+            "F",
+            r#"{"family_id":"3","type":"prefix","word_pos":"any","level":"1",
+                "family_meanings":["near \"by\"","<&>"],
+                "morphemes":[{"morpheme_id":"3","morpheme":"при"}]}"#,
+        )
+        .unwrap();
+        let morpheme: Morpheme = decode_json(
+            "M",
+            "M",
+            r#"{"morpheme_id":3,"morpheme":"при","family_id":3}"#,
+        )
+        .unwrap();
+        let search: SearchEntry = decode_json(
+            "W",
+            "S",
+            r#"{"word":"при","word_id":7,"pos":"preposition","frequency":12}"#,
+        )
+        .unwrap();
+        let word: Word = decode_json(
+            "W",
+            "W",
+            r#"{"word":{"word_id":7,"word":"при","accent":"при́","pos":"preposition","frequency":12},
+                "definitions":[],"sentences":[],"short_forms":null}"#,
+        )
+        .unwrap();
+        let user: User = decode_json("U", "U", r#"{"email":"a@b.c","is_admin":false}"#).unwrap();
+        vec![
+            pair(
+                &breakdown(),
+                |b| encode_breakdown(BreakdownKind::Official, b),
+                |b| encode_breakdown(BreakdownKind::Official, b),
+            ),
+            pair(
+                &anonymous,
+                |b| encode_breakdown(BreakdownKind::Official, b),
+                |b| encode_breakdown(BreakdownKind::Official, b),
+            ),
+            pair(
+                &breakdown(),
+                |b| encode_breakdown(BreakdownKind::UserSubmission, b),
+                |b| encode_breakdown(BreakdownKind::UserSubmission, b),
+            ),
+            pair(&family, encode_family, encode_family),
+            pair(&morpheme, encode_morpheme, encode_morpheme),
+            pair(&search, encode_search_entry, encode_search_entry),
+            pair(&word, encode_word, encode_word),
+            pair(&user, encode_user, encode_user),
+        ]
+    }
+
+    #[test]
+    fn both_forms_store_the_same_bytes_and_keys() {
+        for (item, encoded) in both_forms() {
+            assert_eq!(encoded.doc, serde_json::to_string(&item).unwrap());
+            assert_eq!(encoded, EncodedItem::from_item(&item).unwrap());
+            assert_eq!(encoded.to_item().unwrap(), item);
+        }
+    }
+
+    #[test]
+    fn the_encoded_official_breakdown_is_the_production_layout() {
+        let encoded: EncodedItem = encode_breakdown(BreakdownKind::Official, &breakdown()).unwrap();
+        assert_eq!(
+            encoded.doc,
+            concat!(
+                r#"{"pk":"WORD#7","sk":"BREAKDOWN","gsi1pk":"USER#a@b.c","gsi1sk":"WORD#7","#,
+                r#""gsi2pk":"WORD#7","gsi2sk":"USER#a@b.c","__type":"BREAKDOWN","word_id":"7","#,
+                r#""word":"при","submitted_by_user_email":"a@b.c","is_verified":false,"#,
+                r#""is_inference":true,"date_submitted":"2023-03-08 14:22:51.305117","#,
+                r#""date_verified":"None","breakdown_items":[{"position":0,"morpheme":"при","#,
+                r#""morpheme_id":"3","morpheme_family_id":"3"}]}"#
+            )
+        );
+        assert_eq!(encoded.keys.gsi2sk.as_deref(), Some("USER#a@b.c"));
+        assert_eq!(encoded.item_type(), Some("BREAKDOWN"));
     }
 
     #[test]

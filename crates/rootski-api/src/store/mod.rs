@@ -12,11 +12,13 @@
 pub mod codec;
 #[cfg(feature = "dynamodb")]
 pub mod dynamo;
+pub mod encoded;
 mod error;
 pub mod item;
 pub mod keys;
 pub mod sqlite;
 
+pub use encoded::{EncodedItem, OwnedKeys};
 pub use error::StoreError;
 pub use item::Item;
 pub use sqlite::{ReadMode, SqliteOptions, SqliteStore};
@@ -88,6 +90,17 @@ pub trait Store: Send + Sync + 'static {
     /// needs string `pk` and `sk`. Used by import; batches of up to a few
     /// thousand items are fine.
     async fn put_items(&self, items: Vec<Item>) -> StoreResult<()>;
+
+    /// [`Store::put_items`] of items already encoded (the import's form: no
+    /// per-item map). By default each is parsed back into an [`Item`]; the
+    /// embedded store writes the keys and text as they are.
+    async fn put_encoded(&self, items: Vec<EncodedItem>) -> StoreResult<()> {
+        let items = items
+            .iter()
+            .map(EncodedItem::to_item)
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.put_items(items).await
+    }
 
     /// The raw item at (pk, sk), exactly as stored (for tests and export).
     async fn get_item(&self, pk: &str, sk: &str) -> StoreResult<Option<Item>>;

@@ -381,7 +381,7 @@ pub async fn load(store: &dyn Store) {
         items.push(codec::encode_breakdown(kind, &breakdown).expect("breakdown item"));
     }
     // A submission indexed by word in gsi2, as legacy items may be: found by step 4.
-    let mut legacy = codec::encode_breakdown(
+    let mut legacy: Item = codec::encode_breakdown(
         BreakdownKind::UserSubmission,
         &breakdown(
             13,

@@ -302,7 +302,7 @@ impl Store for DynamoStore {
     }
 
     async fn register_user(&self, user: &User) -> StoreResult<Registration> {
-        let item = codec::encode_user(user)?;
+        let item: Item = codec::encode_user(user)?;
         Ok(match self.put(&item, true).await? {
             true => Registration::Created,
             false => Registration::AlreadyExisted,
@@ -314,7 +314,7 @@ impl Store for DynamoStore {
     }
 
     async fn put_breakdown(&self, kind: BreakdownKind, breakdown: &Breakdown) -> StoreResult<()> {
-        let item = codec::encode_breakdown(kind, breakdown)?;
+        let item: Item = codec::encode_breakdown(kind, breakdown)?;
         self.put(&item, false).await.map(drop)
     }
 

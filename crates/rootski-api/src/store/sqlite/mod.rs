@@ -20,9 +20,8 @@ mod queries;
 mod schema;
 
 use super::codec;
-use super::item::item_keys;
 use super::keys;
-use super::{Item, Store, StoreError, StoreResult};
+use super::{EncodedItem, Item, Store, StoreError, StoreResult};
 use crate::domain::{
     Breakdown, BreakdownKind, FamilyId, Morpheme, MorphemeCatalog, MorphemeFamily, MorphemeId,
     Registration, SearchEntry, User, Word, WordId,
@@ -126,7 +125,8 @@ impl SqliteStore {
     }
 
     /// Bulk writes (seeding) while `on`: the writer commits with `synchronous=NORMAL`
-    /// and checkpoints every ~64 MB instead of syncing every commit; off restores the
+    /// and checkpoints every ~64 MB instead of syncing every commit, and reads the
+    /// file through its page cache instead of a memory map; off restores the
     /// store's own durability. In WAL mode a crash or power loss during a bulk load
     /// can lose its last commits (an interrupted seeding is resumed) but never
     /// corrupts the file, and the first durable commit after it syncs the WAL.
@@ -138,6 +138,7 @@ impl SqliteStore {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             schema::set_durability(&conn, inner.durable && !on)?;
+            schema::set_bulk_mapping(&conn, on)?;
             Ok(())
         })
         .await
@@ -264,7 +265,7 @@ impl Store for SqliteStore {
     }
 
     async fn register_user(&self, user: &User) -> StoreResult<Registration> {
-        let item = codec::encode_user(user)?;
+        let item: EncodedItem = codec::encode_user(user)?;
         self.write(move |tx| {
             Ok(match queries::write_item(tx, &item, OnConflict::Keep)? {
                 true => Registration::Created,
@@ -279,16 +280,22 @@ impl Store for SqliteStore {
     }
 
     async fn put_breakdown(&self, kind: BreakdownKind, breakdown: &Breakdown) -> StoreResult<()> {
-        let item = codec::encode_breakdown(kind, breakdown)?;
+        let item: EncodedItem = codec::encode_breakdown(kind, breakdown)?;
         self.write(move |tx| queries::write_item(tx, &item, OnConflict::Replace).map(drop))
             .await
     }
 
     async fn put_items(&self, items: Vec<Item>) -> StoreResult<()> {
-        // Validate every key before starting, so a bad item fails the batch cleanly.
-        for item in &items {
-            item_keys(item)?;
-        }
+        // Encoding checks every key before starting, so a bad item fails the
+        // batch cleanly.
+        let items = items
+            .iter()
+            .map(EncodedItem::from_item)
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.put_encoded(items).await
+    }
+
+    async fn put_encoded(&self, items: Vec<EncodedItem>) -> StoreResult<()> {
         self.write(move |tx| {
             for item in &items {
                 queries::write_item(tx, item, OnConflict::Replace)?;

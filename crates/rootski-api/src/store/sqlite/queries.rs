@@ -6,9 +6,8 @@
 
 use crate::domain::MorphemeCatalog;
 use crate::store::codec::{self, ItemKind};
-use crate::store::item::item_keys;
 use crate::store::keys::{self, types};
-use crate::store::{Item, StoreError, StoreResult};
+use crate::store::{EncodedItem, Item, StoreError, StoreResult};
 use rusqlite::types::Type;
 use rusqlite::{Connection, Row, Transaction, params};
 
@@ -187,11 +186,10 @@ pub(super) enum OnConflict {
 /// Writes one item; returns whether a row was written.
 pub(super) fn write_item(
     tx: &Transaction<'_>,
-    item: &Item,
+    item: &EncodedItem,
     on_conflict: OnConflict,
 ) -> StoreResult<bool> {
-    let k = item_keys(item)?;
-    let doc = serde_json::to_string(item).map_err(|e| StoreError::InvalidItem(e.to_string()))?;
+    let k = &item.keys;
     let sql = match on_conflict {
         OnConflict::Replace => UPSERT,
         OnConflict::Keep => INSERT_IF_ABSENT,
@@ -205,7 +203,7 @@ pub(super) fn write_item(
         k.gsi2pk,
         k.gsi2sk,
         k.item_type,
-        doc
+        item.doc
     ])?;
     Ok(changed > 0)
 }

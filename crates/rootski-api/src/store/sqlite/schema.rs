@@ -48,9 +48,21 @@ fn configure(conn: &Connection, options: &SqliteOptions) -> rusqlite::Result<()>
     set_durability(conn, options.durable)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Let reads come straight from the page cache/mmap: the dataset is ~100 MB.
-    conn.pragma_update(None, "mmap_size", 268_435_456_i64)?;
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     conn.pragma_update(None, "cache_size", -32_768_i64)?;
     Ok(())
+}
+
+/// How much of the file each connection maps (its pages count as the process's
+/// memory once touched).
+const MMAP_BYTES: i64 = 268_435_456;
+
+/// The writer's map while a bulk load runs: none. A load touches every page of
+/// the growing file, which through the map would all count as this process's
+/// resident memory (~70 MB for the dataset); through SQLite's own page cache
+/// (`cache_size`, 32 MiB) it stays bounded. Readers keep their maps.
+pub(super) fn set_bulk_mapping(conn: &Connection, bulk: bool) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "mmap_size", if bulk { 0 } else { MMAP_BYTES })
 }
 
 /// `synchronous=FULL` and SQLite's default checkpoints when `durable`; else
