@@ -15,11 +15,17 @@
 //! overridden to `false` (and said so on stderr), so `rootski local` runs offline,
 //! unless `--ssm` or `ROOTSKI__FETCH_VALUES_FROM_AWS_SSM=true` in this process asks
 //! for SSM; then AWS credentials and `AWS_ENDPOINT_URL*` are passed to the function.
+//!
+//! With `--watch`, a saved change to the sources rebuilds, synthesizes and swaps the
+//! new code in without closing the port ([`watch`]).
+
+mod watch;
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use cdk_toolkit::assembly::AssemblyReader;
@@ -57,6 +63,11 @@ pub struct Args {
     /// Most concurrent function instances.
     #[arg(long, env = "ROOTSKI__LOCAL_MAX_INSTANCES", default_value_t = 4)]
     max_instances: usize,
+    /// Watch the sources (crates/**, Cargo.toml, Cargo.lock): on a change rebuild the
+    /// bootstrap, synthesize again and swap the new code in; the port stays open and
+    /// a failed build keeps the old code serving.
+    #[arg(long, env = "ROOTSKI__LOCAL_WATCH")]
+    watch: bool,
 }
 
 /// Runs `rootski local`.
@@ -68,6 +79,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {address}; pick another port with --port"))?;
     listener.set_nonblocking(true)?;
     let root = workspace_root()?;
+    // Watching starts before the first build, so an edit saved meanwhile is not lost.
+    let changes = match args.watch {
+        true => Some(watch::start_watching(&root)?),
+        false => None,
+    };
     let asset_dir = bundle(&root, args.no_build)?;
     let output = absolute(&args.output)?;
     synthesize(&root, &output, &asset_dir)?;
@@ -76,7 +92,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(serve(&args, &output, listener))
+    let watching = changes.map(|changes| (root, changes));
+    runtime.block_on(serve(&args, &output, listener, watching))
 }
 
 /// The emulator (`cdk_toolkit::local`) reports requests, the functions' output and
@@ -145,7 +162,22 @@ fn synthesize(root: &Path, output: &Path, asset_dir: &Path) -> anyhow::Result<()
     Ok(())
 }
 
-async fn serve(args: &Args, output: &Path, listener: std::net::TcpListener) -> anyhow::Result<()> {
+/// The API Gateway REST API of the stack in the assembly at `output`.
+fn load_api(output: &Path, pseudo: &PseudoParameters) -> anyhow::Result<LocalApi> {
+    let assembly = AssemblyReader::load(output)?;
+    let stack = assembly.stack(STACK_ID)?;
+    Ok(LocalApi::from_stack(&stack, None, pseudo)?)
+}
+
+async fn serve(
+    args: &Args,
+    output: &Path,
+    listener: std::net::TcpListener,
+    watching: Option<(
+        PathBuf,
+        tokio::sync::mpsc::UnboundedReceiver<super::source_watch::SourceChange>,
+    )>,
+) -> anyhow::Result<()> {
     let mut overrides = function_overrides(args)?;
     // Each Lambda environment has its own /tmp; give the local ones a private one
     // too, so a morphemes.json cached by an earlier run is never served.
@@ -187,25 +219,36 @@ async fn serve(args: &Args, output: &Path, listener: std::net::TcpListener) -> a
         overrides.insert("ROOTSKI__STORE".into(), "dynamodb".into());
     }
 
-    let assembly = AssemblyReader::load(output)?;
-    let stack = assembly.stack(STACK_ID)?;
     let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
     let pseudo = PseudoParameters {
         region,
         ..PseudoParameters::default()
     };
-    let api = LocalApi::from_stack(&stack, None, &pseudo)?;
+    let api = load_api(output, &pseudo)?;
     let options = LocalOptions {
         environment_overrides: overrides,
         max_instances: args.max_instances,
-        pseudo,
+        pseudo: pseudo.clone(),
         ..LocalOptions::default()
     };
-    let local = LocalStack::new(api, &options)?;
+    let local = Arc::new(LocalStack::new(api, &options)?);
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let address = listener.local_addr()?;
     print_outputs(&local.urls(address));
-    local.serve(listener, shutdown_signal()).await?;
+    let reloading = watching.map(|(root, changes)| {
+        let reloader = watch::Reloader {
+            root,
+            output: output.to_path_buf(),
+            pseudo,
+            local: local.clone(),
+        };
+        tokio::spawn(watch::reload_on_change(reloader, changes))
+    });
+    let served = local.serve(listener, shutdown_signal()).await;
+    if let Some(reloading) = reloading {
+        reloading.abort();
+    }
+    served?;
     eprintln!("stopped");
     Ok(())
 }

@@ -74,7 +74,6 @@ impl SourceChange {
 
 /// A debounced watcher of a workspace's sources. Dropping it stops watching.
 pub struct SourceWatcher {
-    root: PathBuf,
     debounce: Duration,
     events: mpsc::Receiver<PathBuf>,
     _watcher: notify::RecommendedWatcher,
@@ -117,16 +116,10 @@ impl SourceWatcher {
             .watch(&root, RecursiveMode::NonRecursive)
             .with_context(|| format!("cannot watch {}", root.display()))?;
         Ok(Self {
-            root,
             debounce,
             events,
             _watcher: watcher,
         })
-    }
-
-    /// The workspace root being watched (canonical).
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     /// Blocks until sources change and the tree has been quiet for the debounce
@@ -138,16 +131,12 @@ impl SourceWatcher {
     }
 
     /// As [`next_change`](Self::next_change), giving up after `timeout` without a
-    /// first event (`None` then, or when watching stopped).
+    /// first event (`None` then, or when watching stopped). Only the tests use it so
+    /// far: drop the `cfg` to use it elsewhere.
+    #[cfg(test)]
     pub fn next_change_timeout(&self, timeout: Duration) -> Option<SourceChange> {
         let first = self.events.recv_timeout(timeout).ok()?;
         Some(self.collect_burst(first))
-    }
-
-    /// Drops the events already queued (e.g. those a rebuild caused meanwhile that
-    /// the caller has already acted on). Returns how many were dropped.
-    pub fn discard_pending(&self) -> usize {
-        self.events.try_iter().count()
     }
 
     fn collect_burst(&self, first: PathBuf) -> SourceChange {
