@@ -209,3 +209,34 @@ fn seconds(duration: Duration) -> String {
 fn millis(duration: Duration) -> String {
     format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::STACK_SOURCES;
+    use crate::cli::source_watch::SourceChange;
+
+    fn change(path: &str) -> SourceChange {
+        SourceChange {
+            paths: [path.into()].into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn only_the_stacks_crates_need_a_synth_from_sources() {
+        for stack in [
+            "crates/rootski-backend-cdk/src/app.rs",
+            "crates/cdk/core/src/stack/mod.rs",
+            "crates/cdk/aws/src/aws_lambda/function.rs",
+        ] {
+            assert!(change(stack).touches(STACK_SOURCES), "{stack}");
+        }
+        for code in [
+            "crates/rootski-lambda/src/app.rs",
+            "crates/rootski-api/src/routes/search.rs",
+            "crates/cdk-toolkit/src/local/mod.rs",
+            "Cargo.toml",
+        ] {
+            assert!(!change(code).touches(STACK_SOURCES), "{code}");
+        }
+    }
+}
