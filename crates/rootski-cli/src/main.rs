@@ -38,6 +38,11 @@ enum Command {
     Destroy(cli::destroy::Args),
     /// Create the asset bucket and version parameter deployments need.
     Bootstrap(cli::bootstrap::Args),
+    /// Show (or follow) the log events of the stacks' Lambda functions.
+    Logs(cli::logs::Args),
+    /// On each source change: bundle, synthesize and deploy with --hotswap-fallback,
+    /// streaming the functions' log events.
+    Watch(cli::watch::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -51,6 +56,8 @@ fn main() -> std::process::ExitCode {
         Command::Diff(args) => cli::diff::run(args),
         Command::Destroy(args) => cli::destroy::run(args),
         Command::Bootstrap(args) => cli::bootstrap::run(args),
+        Command::Logs(args) => cli::logs::run(args),
+        Command::Watch(args) => cli::watch::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

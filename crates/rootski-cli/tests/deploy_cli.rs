@@ -19,7 +19,7 @@ use cdk_toolkit::deploy::aws::{Aws, AwsSettings};
 use serde_json::Value;
 
 mod deploy_support;
-use deploy_support::{apigateway_get, lambda_functions, sha256_b64};
+use deploy_support::{apigateway_get, hotswap, lambda_functions, sha256_b64};
 
 /// The stacks' account (the repository's cdk.json), moto's default account in the check.
 const ACCOUNT: &str = "091910621680";
@@ -239,6 +239,8 @@ async fn rootski_stack_deploys_diffs_redeploys_and_destroys() {
     assert!(t.contains("already published"), "{t}");
     assert_eq!(output_value(&t, "ApiGatewayUrl"), url, "{t}");
 
+    hotswap_and_logs(&endpoint, &aws, d, &bundle, took).await;
+
     let out = rootski(
         d,
         &endpoint,
@@ -259,6 +261,43 @@ async fn rootski_stack_deploys_diffs_redeploys_and_destroys() {
         !apis["item"].to_string().contains(&api_id),
         "the REST API is gone with the stack: {apis}"
     );
+}
+
+/// `deploy --hotswap`, `--hotswap-fallback` and `logs` on the deployed stack (see
+/// deploy_support/hotswap.rs); prints the hotswap's time beside the full deploys'.
+async fn hotswap_and_logs(
+    endpoint: &str,
+    aws: &Aws,
+    d: &Path,
+    bundle: &rootski_backend_cdk::bundling::Bundle,
+    create_took: std::time::Duration,
+) {
+    let run = |args: &[&str]| rootski(d, endpoint, args);
+    let deployed = hotswap::Deployed {
+        endpoint,
+        aws,
+        dir: d,
+        stack: STACK,
+        region: REGION,
+        rootski: &run,
+    };
+    let first_key = deployed.code_key();
+    let cli_took = hotswap::code_change_is_hotswapped(&deployed, &bundle.asset_dir, ACCOUNT).await;
+    let full_took = hotswap::other_changes_fall_back_or_are_refused(&deployed).await;
+    let hotswap_took =
+        hotswap::code_only_change_is_hotswapped_under_fallback(&deployed, ACCOUNT, &first_key)
+            .await;
+    println!(
+        "moto, same run: toolkit deploy --hotswap-fallback of a code change (hotswap) {:.2} s \
+         vs of code + MemorySize (full change-set deploy) {:.2} s; `rootski deploy \
+         --hotswap` with synth, bundle zip and asset upload {:.1} s; first `rootski deploy` \
+         (create) {:.1} s",
+        hotswap_took.as_secs_f64(),
+        full_took.as_secs_f64(),
+        cli_took.as_secs_f64(),
+        create_took.as_secs_f64()
+    );
+    hotswap::logs_print_the_functions_events(&deployed);
 }
 
 /// `rootski bootstrap` without arguments: the app's environment, printed first; an

@@ -72,6 +72,7 @@ pub fn options(require_approval: RequireApproval) -> DeployOptions {
         require_approval,
         no_execute: false,
         polling: fast(),
+        hotswap: Default::default(),
     }
 }
 

@@ -1,7 +1,9 @@
 //! `rootski deploy [STACK…]`: synthesize (resolving missing context), publish the
-//! assets, and deploy each stack through a change set in dependency order.
+//! assets, and deploy each stack through a change set in dependency order — or,
+//! with `--hotswap` / `--hotswap-fallback`, update its Lambda functions directly.
 
 use cdk_toolkit::deploy::changeset::{DeployOptions, RequireApproval};
+use cdk_toolkit::deploy::hotswap::HotswapMode;
 use cdk_toolkit::deploy::toolkit;
 
 use super::aws_session::{AwsArgs, TerminalUi, load_assembly, runtime};
@@ -40,10 +42,29 @@ pub struct Args {
     /// Create and describe the change sets, do not execute them.
     #[arg(long)]
     no_execute: bool,
+    /// Update Lambda code/environment/description directly (no change set) and ignore
+    /// (listing them) the changes that cannot be hotswapped. Development only: it
+    /// makes the stack drift from its template.
+    #[arg(long, conflicts_with_all = ["hotswap_fallback", "no_execute"])]
+    hotswap: bool,
+    /// Like --hotswap, but deploy through a change set when anything else changed.
+    #[arg(long, conflicts_with = "no_execute")]
+    hotswap_fallback: bool,
     #[command(flatten)]
     aws: AwsArgs,
     #[command(flatten)]
     synth: synth::Args,
+}
+
+impl Args {
+    /// `--hotswap` / `--hotswap-fallback` / neither.
+    fn hotswap_mode(&self) -> HotswapMode {
+        match (self.hotswap, self.hotswap_fallback) {
+            (true, _) => HotswapMode::HotswapOnly,
+            (false, true) => HotswapMode::FallBack,
+            (false, false) => HotswapMode::FullDeployment,
+        }
+    }
 }
 
 /// Runs `rootski deploy`.
@@ -53,6 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let options = DeployOptions {
             require_approval: args.require_approval.into(),
             no_execute: args.no_execute,
+            hotswap: args.hotswap_mode(),
             ..Default::default()
         };
         toolkit::deploy(&aws, &assembly, &args.stacks, &options, &mut TerminalUi).await?;

@@ -7,6 +7,8 @@ pub mod destroy;
 pub mod diff;
 pub mod import;
 pub mod local;
+pub mod logs;
 pub mod serve;
 pub mod source_watch;
 pub mod synth;
+pub mod watch;

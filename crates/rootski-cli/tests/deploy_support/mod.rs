@@ -4,6 +4,8 @@
 //! `Authorization` header and does not check the signature, so a fixed header
 //! addresses the region's backend.
 
+pub mod hotswap;
+
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -34,6 +36,43 @@ pub fn moto_get(endpoint: &str, service: &str, region: &str, path: &str) -> Valu
     let status = head.lines().next().unwrap_or_default();
     assert!(status.contains(" 200"), "GET {path}: {status}: {body}");
     serde_json::from_str(body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+}
+
+/// A JSON-protocol call (`X-Amz-Target: target`) of `service` in `region` on the
+/// moto endpoint; panics unless it answers 200. For services with no SDK crate among
+/// the test's dependencies (CloudWatch Logs' `PutLogEvents`).
+pub fn moto_post_json(
+    endpoint: &str,
+    service: &str,
+    region: &str,
+    target: &str,
+    body: &Value,
+) -> Value {
+    let addr = endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    let body = body.to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).expect("connect to moto");
+    conn.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        conn,
+        "POST / HTTP/1.0\r\nHost: {addr}\r\nX-Amz-Target: {target}\r\n\
+         Content-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=testing/20250101/{region}/{service}/aws4_request, \
+         SignedHeaders=host, Signature=0\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("request");
+    let mut raw = Vec::new();
+    conn.read_to_end(&mut raw).expect("response");
+    let text = String::from_utf8_lossy(&raw);
+    let (head, answer) = text.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head.lines().next().unwrap_or_default();
+    assert!(status.contains(" 200"), "{target}: {status}: {answer}");
+    serde_json::from_str(answer).unwrap_or(Value::Null)
 }
 
 /// API Gateway's `GET path` (e.g. `/restapis`).
