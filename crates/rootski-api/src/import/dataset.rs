@@ -141,12 +141,16 @@ impl Lines<'_> {
         }
     }
 
+    /// The item `encode` makes, or only its count when the consumer counts.
     fn push(
         &mut self,
         line: usize,
-        item: Result<crate::store::EncodedItem, crate::store::StoreError>,
+        encode: impl FnOnce() -> Result<crate::store::EncodedItem, crate::store::StoreError>,
     ) {
-        match item {
+        if self.out.counted() {
+            return;
+        }
+        match encode() {
             Ok(i) => self.out.item(i),
             Err(e) => self.bad(line, e.to_string()),
         }
@@ -218,11 +222,10 @@ pub(super) fn parse_morphemes(
         family.morphemes.sort_by_key(|m| m.morpheme_id);
     }
     for (_, family) in families {
-        let item = codec::encode_family(&family);
-        lines.push(0, item);
+        lines.push(0, || codec::encode_family(&family));
     }
     for (line, m) in morphemes {
-        lines.push(line, codec::encode_morpheme(&m));
+        lines.push(line, || codec::encode_morpheme(&m));
     }
     Ok(index)
 }
@@ -286,8 +289,8 @@ pub(super) fn parse_words(
             aspectual_pairs: w.aspectual_pairs,
             short_forms: w.short_forms,
         };
-        lines.push(line, codec::encode_word(&word));
-        lines.push(line, codec::encode_search_entry(&search));
+        lines.push(line, || codec::encode_word(&word));
+        lines.push(line, || codec::encode_search_entry(&search));
         lines.out.flow()
     })?;
     Ok(ids)
@@ -310,10 +313,9 @@ pub(super) fn parse_breakdowns(
             return ControlFlow::Continue(());
         };
         match to_breakdown(b, index, words) {
-            Ok(b) => lines.push(
-                line,
-                codec::encode_breakdown(crate::domain::BreakdownKind::Official, &b),
-            ),
+            Ok(b) => lines.push(line, || {
+                codec::encode_breakdown(crate::domain::BreakdownKind::Official, &b)
+            }),
             Err(message) => lines.bad(line, message),
         }
         lines.out.flow()

@@ -208,7 +208,9 @@ async fn write_all(
 ) -> Result<ImportReport, ImportError> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(1);
     let (skip, size) = (writer.done, writer.options.batch_size);
-    let worker = tokio::task::spawn_blocking(move || pipeline::produce(&inputs, skip, size, tx));
+    let bad = writer.report.errors.len();
+    let worker =
+        tokio::task::spawn_blocking(move || pipeline::produce(&inputs, skip, size, bad, tx));
     while let Some(batch) = rx.recv().await {
         writer.write(batch).await?;
     }

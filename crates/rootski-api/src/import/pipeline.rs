@@ -47,16 +47,25 @@ pub(super) fn validate(
 }
 
 /// Pass 2: sends the items after the first `skip` to `tx` in batches of at
-/// most `size`. Blocking (it waits while the writer is behind).
+/// most `size`. Blocking (it waits while the writer is behind). Fails if it
+/// finds a bad record the validation pass did not (`expected_bad` is how many
+/// that pass found), rather than silently leave out an item it counted.
 pub(super) fn produce(
     inputs: &[Loaded],
     skip: u64,
     size: usize,
+    expected_bad: usize,
     tx: mpsc::Sender<Vec<EncodedItem>>,
 ) -> Result<(), ImportError> {
     let mut batches = Batches::new(skip, size, tx);
     each_record(inputs, &mut batches, &|_| {})?;
-    batches.finish();
+    let bad = batches.finish();
+    if bad.len() > expected_bad {
+        let first = &bad[expected_bad];
+        return Err(ImportError::Worker(format!(
+            "writing found a bad record that validation accepted ({first}); nothing after it was written"
+        )));
+    }
     Ok(())
 }
 

@@ -13,6 +13,13 @@ pub(super) trait Records {
     fn item(&mut self, item: EncodedItem);
     /// A bad record.
     fn bad(&mut self, error: LineError);
+    /// Counts one valid item without its encoded form when this consumer only
+    /// counts; returns whether it did (then the parser does not encode it).
+    /// Encoding a parsed dataset value cannot fail, so counting it unencoded
+    /// counts what the write pass will write; the write pass checks that.
+    fn counted(&mut self) -> bool {
+        false
+    }
     /// Whether parsing should go on (`Break` once the consumer is gone).
     fn flow(&self) -> ControlFlow<()> {
         ControlFlow::Continue(())
@@ -33,6 +40,11 @@ impl Records for Tally {
         self.items += 1;
     }
 
+    fn counted(&mut self) -> bool {
+        self.items += 1;
+        true
+    }
+
     fn bad(&mut self, error: LineError) {
         self.errors.push(error);
     }
@@ -48,6 +60,8 @@ pub(super) struct Batches {
     batch: Vec<EncodedItem>,
     tx: mpsc::Sender<Vec<EncodedItem>>,
     closed: bool,
+    /// Bad records seen (the validation pass saw them too).
+    pub bad: Vec<LineError>,
 }
 
 impl Batches {
@@ -60,6 +74,7 @@ impl Batches {
             batch: Vec::with_capacity(size),
             tx,
             closed: false,
+            bad: Vec::new(),
         }
     }
 
@@ -72,11 +87,12 @@ impl Batches {
         }
     }
 
-    /// Sends the last, partial batch.
-    pub(super) fn finish(mut self) {
+    /// Sends the last, partial batch; returns the bad records seen.
+    pub(super) fn finish(mut self) -> Vec<LineError> {
         if !self.batch.is_empty() && !self.closed {
             self.send();
         }
+        self.bad
     }
 }
 
@@ -95,7 +111,9 @@ impl Records for Batches {
         }
     }
 
-    fn bad(&mut self, _error: LineError) {}
+    fn bad(&mut self, error: LineError) {
+        self.bad.push(error);
+    }
 
     fn flow(&self) -> ControlFlow<()> {
         if self.closed {

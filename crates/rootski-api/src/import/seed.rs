@@ -118,6 +118,27 @@ pub async fn ensure_seeded(
     dataset: &DatasetFiles,
     progress: ProgressFn<'_>,
 ) -> Result<SeedOutcome, ImportError> {
+    seed_dataset(store, dataset, Target::AnyStore, progress).await
+}
+
+/// What a seeding writes into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A store that may hold anything, including an interrupted seeding and
+    /// breakdowns people made: resume, and never replace a person's breakdown.
+    AnyStore,
+    /// A store that held no items when this seeding started (checked just
+    /// before, by [`seed_if_new`]): nothing can be present or made by people,
+    /// so no item is looked up before it is written.
+    Empty,
+}
+
+async fn seed_dataset(
+    store: &dyn Store,
+    dataset: &DatasetFiles,
+    target: Target,
+    progress: ProgressFn<'_>,
+) -> Result<SeedOutcome, ImportError> {
     let hash = dataset.content_hash();
     let marker = store
         .get_meta(SEEDED_DATASET_META)
@@ -126,9 +147,11 @@ pub async fn ensure_seeded(
     if marker.as_deref() == Some(hash.as_str()) {
         return Ok(SeedOutcome::AlreadySeeded);
     }
+    let any_store = target == Target::AnyStore;
     let options = ImportOptions {
         strict: true,
-        resume: true,
+        resume: any_store,
+        keep_human_breakdowns: any_store,
         // About three batches are in memory at once (see the module docs). Each
         // batch is one transaction, and SQLite rewrites the touched index pages on
         // every commit, so small batches are slow (scripts/bench-import.sh, 2 cores:
@@ -209,16 +232,18 @@ pub async fn seed_if_new(
     }
     // Only a store with no items, or one whose seeding with this dataset was
     // interrupted, is seeded.
+    let mut target = Target::AnyStore;
     if started.as_deref() != Some(hash.as_str()) {
         let items = store.item_count().await.map_err(failed)?;
         if items > 0 {
             return Ok(SeedOutcome::NotEmpty { items });
         }
         store.put_meta(SEEDING_META, &hash).await.map_err(failed)?;
+        target = Target::Empty;
     }
     // Seeding is resumable, so it need not sync every commit (see set_bulk_writes).
     store.set_bulk_writes(true).await.map_err(failed)?;
-    let seeded = ensure_seeded(store, dataset, progress).await;
+    let seeded = seed_dataset(store, dataset, target, progress).await;
     let restored = store.set_bulk_writes(false).await;
     let outcome = seeded?;
     restored.map_err(failed)?;
