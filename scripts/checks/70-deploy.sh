@@ -38,7 +38,8 @@ start_moto "$WORK" || exit 1
 export AWS_ENDPOINT_URL="$MOTO_ENDPOINT"
 ws_test --test deploy_roles_moto -- --nocapture \
     || { echo "FAIL: cdk-toolkit role tests" >&2; tail -n 50 "$MOTO_LOG" >&2; exit 1; }
-# The whole Rootski-Lambda-REST-API-Stack, as a user deploys it: the stacks' account
+# The whole Rootski-Lambda-REST-API-Stack, as a user deploys it (and hotswaps it, reads
+# its function's logs): the stacks' account
 # (cdk.json) is moto's default account, the real bundled `bootstrap` (reused from
 # 40-bundle.sh's build) is the function's code.
 stop_moto

@@ -1,4 +1,5 @@
-//! `rootski bootstrap | deploy | diff | destroy` as a user runs them, against a
+//! `rootski bootstrap | deploy | diff | destroy | logs` (and `deploy --hotswap |
+//! --hotswap-fallback`, deploy_support/hotswap.rs) as a user runs them, against a
 //! local moto_server (`scripts/checks/70-deploy.sh` starts it with the stacks'
 //! account 091910621680 as moto's default account and sets `AWS_ENDPOINT_URL` to its
 //! 127.0.0.1 address; without it the moto tests skip with a message).

@@ -10,6 +10,9 @@
 //! - [`HotswapMode::HotswapOnly`] lists them, does not apply them, and hotswaps the
 //!   rest (the CDK CLI's "changes to any non-hotswappable properties are ignored").
 //!
+//! A stack that is not deployed yet (or is left unusable by a failed creation) is
+//! deployed in full under both modes, with a message: there is nothing to hotswap.
+//!
 //! Credentials, as in the CDK CLI: the deployed stack is read with the stack's deploy
 //! session, but the Lambda calls run with the caller's own credentials (the CDK
 //! CLI's comment: the bootstrap deploy role has no permission to update functions).
@@ -277,4 +280,29 @@ async fn apply_all(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_settled_stack_is_hotswapped() {
+        for ok in [
+            "CREATE_COMPLETE",
+            "UPDATE_COMPLETE",
+            "UPDATE_ROLLBACK_COMPLETE",
+            "IMPORT_COMPLETE",
+        ] {
+            assert!(is_deployed(ok), "{ok}");
+        }
+        for not in [
+            "REVIEW_IN_PROGRESS",
+            "UPDATE_IN_PROGRESS",
+            "ROLLBACK_COMPLETE",
+            "ROLLBACK_FAILED",
+        ] {
+            assert!(!is_deployed(not), "{not}");
+        }
+    }
 }
