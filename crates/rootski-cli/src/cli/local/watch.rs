@@ -132,7 +132,13 @@ impl Reloader {
         // A spinner on a terminal; elsewhere nothing until it fails, then the
         // compiler's last lines (in the error).
         options.progress = true;
-        let bundle = bundle_bootstrap(&options)?;
+        let bundle = bundle_bootstrap(&options).map_err(|error| match error {
+            // The compiler's own message, without the long cargo command line.
+            rootski_backend_cdk::Error::Build { output, .. } => {
+                anyhow::anyhow!("building the Lambda bootstrap failed:\n{output}")
+            }
+            other => other.into(),
+        })?;
         let bundle_took = started.elapsed();
         let bundle_note = if !bundle.cargo_ran {
             "sources unchanged"
