@@ -156,10 +156,10 @@ async fn seed_dataset(
         // batch is one transaction, and SQLite rewrites the touched index pages on
         // every commit, so small batches are slow (scripts/bench-import.sh, 2 cores:
         // 1,000 → ~8.9 s / 143 MiB, 2,500 → ~7.6 s / 158 MiB, 5,000 → ~6.4 s /
-        // 212 MiB; the whole dataset in memory before writing: ~6.9 s / 910 MiB).
-        // Seeding through `seed_if_new` does not sync each commit (bulk writes).
+        // 212 MiB, measured before items were written pre-encoded; the whole
+        // dataset in memory before writing: ~6.9 s / 910 MiB). Seeding through
+        // `seed_if_new` does not sync each commit (bulk writes).
         batch_size: 5_000,
-        ..ImportOptions::default()
     };
     let report = import(store, dataset.sources(), &options, progress).await?;
     store
