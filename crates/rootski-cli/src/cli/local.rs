@@ -78,7 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let listener = std::net::TcpListener::bind(address)
         .with_context(|| format!("cannot listen on {address}; pick another port with --port"))?;
     listener.set_nonblocking(true)?;
-    let root = workspace_root()?;
+    let root = workspace_root("rootski local")?;
     // Watching starts before the first build, so an edit saved meanwhile is not lost.
     let changes = match args.watch {
         true => Some(watch::start_watching(&root)?),
@@ -335,8 +335,9 @@ async fn shutdown_signal() {
 }
 
 /// The source tree to bundle: the nearest ancestor of the current directory holding
-/// `crates/rootski-lambda`, else the tree this binary was built from.
-fn workspace_root() -> anyhow::Result<PathBuf> {
+/// `crates/rootski-lambda`, else the tree this binary was built from. `command`
+/// names the subcommand in the error.
+pub(super) fn workspace_root(command: &str) -> anyhow::Result<PathBuf> {
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let is_root =
         |dir: &Path| dir.join("Cargo.toml").is_file() && dir.join("crates/rootski-lambda").is_dir();
@@ -348,7 +349,7 @@ fn workspace_root() -> anyhow::Result<PathBuf> {
         return Ok(built_from.canonicalize()?);
     }
     bail!(
-        "cannot find the rootski source tree (a directory with crates/rootski-lambda); run `rootski local` inside it"
+        "cannot find the rootski source tree (a directory with crates/rootski-lambda); run `{command}` inside it"
     )
 }
 

@@ -7,10 +7,8 @@
 //! Changes saved during a deployment are picked up right after it, in one more
 //! deployment (as `cdk watch` queues them).
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context as _, bail};
 use cdk_toolkit::deploy::changeset::{DeployOptions, RequireApproval};
 use cdk_toolkit::deploy::hotswap::HotswapMode;
 use cdk_toolkit::deploy::toolkit::{self, StackLogs};
@@ -38,7 +36,7 @@ pub struct Args {
 
 /// Runs `rootski watch`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let root = workspace_root()?;
+    let root = super::local::workspace_root("rootski watch")?;
     let watcher = SourceWatcher::new(&root, DEBOUNCE)?;
     runtime()?.block_on(async {
         let changes = forward_changes(watcher);
@@ -129,19 +127,5 @@ async fn stream_logs(groups: Vec<StackLogs>) {
     .await
     {
         eprintln!("logs: {e:#}; no more log events in this watch (see `rootski logs --follow`)");
-    }
-}
-
-/// The workspace to watch: the nearest ancestor of the current directory holding
-/// `Cargo.toml` and `crates/` (where `rootski watch` bundles from).
-fn workspace_root() -> anyhow::Result<PathBuf> {
-    let cwd = std::env::current_dir().context("reading the current directory")?;
-    let is_root = |d: &Path| d.join("Cargo.toml").is_file() && d.join("crates").is_dir();
-    match cwd.ancestors().find(|d| is_root(d)) {
-        Some(dir) => Ok(dir.to_path_buf()),
-        None => bail!(
-            "rootski watch rebuilds the function from its sources: run it inside the rootski \
-             workspace (a directory with Cargo.toml and crates/)"
-        ),
     }
 }
