@@ -71,7 +71,7 @@ fn main() -> std::process::ExitCode {
 /// The error and its causes joined with `: `, leaving out a cause whose text the
 /// line already holds (many errors print their source in their own message, so
 /// `{:#}` would say "(os error 2): No such file or directory (os error 2)").
-fn error_line(err: &anyhow::Error) -> String {
+pub(crate) fn error_line(err: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in err.chain() {
         let text = cause.to_string();

@@ -112,7 +112,10 @@ async fn deploy_once(args: &Args, logs: &mut Option<tokio::task::JoinHandle<()>>
     }
     .await;
     if let Err(e) = result {
-        eprintln!("error: {e:#}. Watching for the next change.");
+        eprintln!(
+            "error: {}. Watching for the next change.",
+            crate::error_line(&e)
+        );
     }
 }
 
@@ -126,6 +129,7 @@ async fn stream_logs(groups: Vec<StackLogs>) {
     )
     .await
     {
-        eprintln!("logs: {e:#}; no more log events in this watch (see `rootski logs --follow`)");
+        let line = crate::error_line(&e);
+        eprintln!("logs: {line}; no more log events in this watch (see `rootski logs --follow`)");
     }
 }
