@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_cloudformation::primitives::DateTimeFormat;
-use aws_sdk_cloudformation::types::{Stack, StackEvent};
+use aws_sdk_cloudformation::types::{Stack, StackEvent, StackResourceSummary};
 
 use super::Ui;
 use super::sdk_error::aws_error;
@@ -43,6 +43,31 @@ pub struct Failure {
     pub status: String,
     /// CloudFormation's reason.
     pub reason: String,
+}
+
+/// Every resource of a deployed stack (`ListStackResources`, all pages); `purpose`
+/// says what for in the error ("reading X").
+pub async fn stack_resources(
+    cfn: &Client,
+    name: &str,
+    purpose: &str,
+) -> Result<Vec<StackResourceSummary>> {
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = cfn
+            .list_stack_resources()
+            .stack_name(name)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| aws_error("CloudFormation ListStackResources", purpose.to_owned(), e))?;
+        all.extend(page.stack_resource_summaries().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            return Ok(all);
+        }
+    }
 }
 
 /// The stack, or `None` when it does not exist.

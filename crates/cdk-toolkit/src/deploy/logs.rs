@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use aws_sdk_cloudwatchlogs::primitives::{DateTime, DateTimeFormat};
 
-use super::events::describe_stack;
+use super::events::{describe_stack, stack_resources};
 use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
 
@@ -103,34 +103,15 @@ pub async fn stack_log_groups(
         });
     }
     let (mut groups, mut functions) = (Vec::new(), Vec::new());
-    let mut token: Option<String> = None;
-    loop {
-        let page = cfn
-            .list_stack_resources()
-            .stack_name(stack)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| {
-                aws_error(
-                    "CloudFormation ListStackResources",
-                    format!("finding the log groups of {stack}"),
-                    e,
-                )
-            })?;
-        for r in page.stack_resource_summaries() {
-            let Some(physical) = r.physical_resource_id() else {
-                continue;
-            };
-            match r.resource_type() {
-                Some("AWS::Logs::LogGroup") => groups.push(physical.to_string()),
-                Some("AWS::Lambda::Function") => functions.push(lambda_log_group(physical)),
-                _ => {}
-            }
-        }
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
+    let purpose = format!("finding the log groups of {stack}");
+    for r in stack_resources(cfn, stack, &purpose).await? {
+        let Some(physical) = r.physical_resource_id() else {
+            continue;
+        };
+        match r.resource_type() {
+            Some("AWS::Logs::LogGroup") => groups.push(physical.to_string()),
+            Some("AWS::Lambda::Function") => functions.push(lambda_log_group(physical)),
+            _ => {}
         }
     }
     let found = if groups.is_empty() { functions } else { groups };

@@ -29,12 +29,11 @@ use serde_json::Value;
 
 use super::Ui;
 use super::changeset::DeployOutcome;
-use super::events::{describe_stack, outputs_of};
+use super::events::{describe_stack, outputs_of, stack_resources};
 use super::execute::status_of;
 use super::exports::deployed_template;
 use super::report::print_outputs;
 use super::roles::Target;
-use super::sdk_error::aws_error;
 use crate::diff::diff_templates;
 use crate::error::Result;
 use classify::{Classified, LambdaChange, classify};
@@ -227,37 +226,17 @@ fn function_update(change: &LambdaChange, scope: &Scope) -> Result<FunctionUpdat
     })
 }
 
-/// Logical → physical ids of the stack's resources (`ListStackResources`, all pages).
+/// Logical → physical ids of the stack's resources.
 async fn physical_ids(
     cfn: &aws_sdk_cloudformation::Client,
     name: &str,
 ) -> Result<BTreeMap<String, String>> {
-    let mut ids = BTreeMap::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = cfn
-            .list_stack_resources()
-            .stack_name(name)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| {
-                aws_error(
-                    "CloudFormation ListStackResources",
-                    format!("reading {name}"),
-                    e,
-                )
-            })?;
-        for r in page.stack_resource_summaries() {
-            if let (Some(l), Some(p)) = (r.logical_resource_id(), r.physical_resource_id()) {
-                ids.insert(l.to_string(), p.to_string());
-            }
-        }
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            return Ok(ids);
-        }
-    }
+    let resources = stack_resources(cfn, name, &format!("reading {name}")).await?;
+    Ok(resources
+        .iter()
+        .filter_map(|r| Some((r.logical_resource_id()?, r.physical_resource_id()?)))
+        .map(|(l, p)| (l.to_owned(), p.to_owned()))
+        .collect())
 }
 
 /// Applies every update, printing the CDK CLI's progress lines.
