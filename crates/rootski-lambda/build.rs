@@ -4,5 +4,6 @@
 //! scripts/bench-lambda-size.sh measures what it saves.
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rustc-link-arg-bin=bootstrap=-Wl,--icf=safe");
 }
