@@ -1,10 +1,10 @@
 //! AWS SDK configuration: the standard environment and profile chain
 //! (`AWS_ACCESS_KEY_ID`/`AWS_PROFILE`/..., `AWS_REGION`, `AWS_ENDPOINT_URL`), with an
-//! explicit HTTP client on rustls + ring (no OpenSSL, no aws-lc), and per-region
+//! explicit HTTP client (`aws_reqwest`: reqwest on rustls + ring, no OpenSSL, no
+//! aws-lc, no second HTTP stack beside reqwest), and per-region
 //! service clients.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 use super::sdk_error::aws_error;
 use crate::error::{Result, ToolkitError};
@@ -31,10 +31,8 @@ pub struct Aws {
 impl Aws {
     /// Resolves configuration (no network call yet).
     pub async fn load(settings: &AwsSettings) -> Self {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(Provider::Rustls(CryptoMode::Ring))
-            .build_https();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http);
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).http_client(aws_reqwest::client());
         if let Some(p) = &settings.profile {
             loader = loader.profile_name(p);
         }

@@ -4,16 +4,16 @@
 //! Region and credentials come from the SDK's default chains (environment,
 //! profile, container/instance role) unless [`SdkOptions`] gives them; the endpoint
 //! from [`SdkOptions::endpoint_url`], else the SDK's own `AWS_ENDPOINT_URL`
-//! handling, else AWS. TLS is rustls with *ring* (the crypto the rest of the
-//! workspace already links), chosen explicitly so the SDK's default aws-lc (a
-//! C/CMake build) stays out. A Lambda container keeps the clients across
-//! invocations, so this runs at init, not per request.
+//! handling, else AWS. Requests go through `aws_reqwest`: the reqwest client
+//! (rustls with *ring*) the API already links for the Cognito keys, in place of
+//! the SDK's default client, so the Lambda package carries one HTTP stack, no
+//! HTTP/2 and no aws-lc (a C/CMake build). A Lambda container keeps the clients
+//! across invocations, so this runs at init, not per request.
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
-use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use std::time::Duration;
 
 /// How one client reaches AWS (or an emulator).
@@ -55,9 +55,6 @@ impl Default for SdkOptions {
 /// Loads the shared SDK configuration: resolves the region and credentials
 /// providers once.
 pub async fn load(options: &SdkOptions) -> SdkConfig {
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https();
     let mut retry = RetryConfig::standard().with_max_attempts(options.max_attempts.max(1));
     if let Some(backoff) = options.initial_backoff {
         retry = retry.with_initial_backoff(backoff);
@@ -69,7 +66,7 @@ pub async fn load(options: &SdkOptions) -> SdkConfig {
         timeouts = timeouts.operation_timeout(limit);
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http)
+        .http_client(aws_reqwest::client())
         .retry_config(retry)
         .timeout_config(timeouts.build());
     if let Some(url) = &options.endpoint_url {
