@@ -7,7 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_s3::config::Credentials;
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use rootski_api::auth::Jwks;
 use rootski_api::import::{self, ImportOptions, Source};
 use rootski_api::object_cache::{MORPHEMES_JSON_KEY, ObjectCache, S3CacheOptions, S3ObjectCache};
@@ -38,23 +39,45 @@ fn options(endpoint: &str, bucket: &str) -> S3CacheOptions {
     options
 }
 
-/// A new bucket with a unique name, and the cache on it.
-async fn fresh_bucket() -> (S3ObjectCache, aws_sdk_s3::Client) {
-    let bucket = format!("rootski-cache-{}", uuid::Uuid::new_v4().simple());
-    let options = options(&endpoint(), &bucket);
-    let sdk = rootski_api::aws_sdk::load(&options.sdk).await;
-    let client = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&sdk)
-            .force_path_style(true)
-            .build(),
-    );
-    client
-        .create_bucket()
-        .bucket(&bucket)
-        .send()
+/// A signed S3 request to the test server, outside the code under test (bucket
+/// creation, HEAD of an object): status and headers.
+async fn s3_request(method: &str, path: &str) -> (u16, reqwest::header::HeaderMap) {
+    let mut request = http::Request::builder()
+        .method(method)
+        .uri(format!("{}/{path}", endpoint()))
+        .body(Vec::new())
+        .unwrap();
+    let credentials = SharedCredentialsProvider::new(Credentials::new(
+        "testing",
+        "testing",
+        None,
+        None,
+        "rootski-tests",
+    ));
+    let scope = aws_reqwest::sign::Scope {
+        region: "us-east-1",
+        service: "s3",
+    };
+    aws_reqwest::sign::sign(&mut request, &credentials, scope)
         .await
-        .expect("create the test bucket");
-    (S3ObjectCache::connect(&options).await, client)
+        .unwrap();
+    let response = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .no_proxy()
+        .build()
+        .unwrap()
+        .execute(reqwest::Request::try_from(request).unwrap())
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.headers().clone())
+}
+
+/// A new bucket with a unique name, and the cache on it.
+async fn fresh_bucket() -> S3ObjectCache {
+    let bucket = format!("rootski-cache-{}", uuid::Uuid::new_v4().simple());
+    let (status, _) = s3_request("PUT", &bucket).await;
+    assert_eq!(status, 200, "create the test bucket {bucket}");
+    S3ObjectCache::connect(&options(&endpoint(), &bucket)).await
 }
 
 /// A store holding the morphemes of the fixture dataset (or nothing).
@@ -113,7 +136,7 @@ async fn first_index(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs an S3-compatible server: run scripts/checks/60-dynamodb.sh"]
 async fn a_cold_instance_reads_the_index_another_instance_uploaded() {
-    let (cache, client) = fresh_bucket().await;
+    let cache = fresh_bucket().await;
     let cache: Arc<dyn ObjectCache> = Arc::new(cache);
     let dir = tempfile::tempdir().unwrap();
 
@@ -128,14 +151,10 @@ async fn a_cold_instance_reads_the_index_another_instance_uploaded() {
         .unwrap()
         .expect("uploaded");
     assert_eq!(uploaded.as_ref(), built.as_slice());
-    let head = client
-        .head_object()
-        .bucket(cache.location().trim_start_matches("s3://"))
-        .key(MORPHEMES_JSON_KEY)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(head.content_type(), Some("application/json; charset=utf-8"));
+    let bucket = cache.location().trim_start_matches("s3://").to_owned();
+    let (status, head) = s3_request("HEAD", &format!("{bucket}/{MORPHEMES_JSON_KEY}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(head["content-type"], "application/json; charset=utf-8");
 
     // A cold instance whose store has no morphemes at all serves the bucket's copy:
     // it did not rebuild. Same bytes, same ETag.
@@ -185,7 +204,7 @@ async fn a_failing_bucket_falls_back_to_the_store() {
     assert_eq!((status, body), (200, expected));
 
     // An object that is not an index is ignored and replaced.
-    let (cache, _) = fresh_bucket().await;
+    let cache = fresh_bucket().await;
     cache
         .put(MORPHEMES_JSON_KEY, "<html>".into(), "text/html")
         .await

@@ -151,15 +151,5 @@ where
             service.message().unwrap_or("(no message)")
         );
     }
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
+    aws_reqwest::error_chain(err)
 }

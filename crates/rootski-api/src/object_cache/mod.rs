@@ -12,6 +12,8 @@
 
 #[cfg(feature = "cache-bucket")]
 mod s3;
+#[cfg(feature = "cache-bucket")]
+mod s3_wire;
 
 #[cfg(feature = "cache-bucket")]
 pub use s3::{S3CacheOptions, S3ObjectCache};

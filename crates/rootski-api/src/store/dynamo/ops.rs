@@ -27,24 +27,8 @@ pub fn sdk_error<E: std::error::Error>(operation: &'static str, err: E) -> Store
     tracing::debug!(operation, error = %DisplayErrorContext(&err), "DynamoDB call failed");
     StoreError::Dynamo {
         operation,
-        reason: error_chain(&err),
+        reason: aws_reqwest::error_chain(&err),
     }
-}
-
-/// The error and its sources on one line, each text once (the SDK's own context
-/// display ends with a debug dump, which belongs in the debug log only).
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !text.is_empty() && !line.contains(&text) {
-            line.push_str(": ");
-            line.push_str(&text);
-        }
-        source = cause.source();
-    }
-    line
 }
 
 /// Backoff before retry round `round` (1-based): 25 ms doubling, capped at 1.6 s.
