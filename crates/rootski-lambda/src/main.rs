@@ -69,7 +69,7 @@ fn init_failed(message: &str) -> ExitCode {
 /// Plain logging for when the settings (and so their log options) are unusable.
 fn fallback_tracing() {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+        .with_max_level(tracing::Level::INFO)
         .without_time()
         .with_ansi(false)
         .with_writer(std::io::stderr)

@@ -1,6 +1,6 @@
 //! EC2 `DescribeAvailabilityZones` — the one EC2 call the toolkit makes (the
 //! `availability-zones` context lookup) — over EC2's Query API: a form POST signed
-//! with SigV4 by `aws-sigv4`, the XML answer read with `aws-smithy-xml`, both the
+//! with SigV4 (`aws_reqwest::sign`, on `aws-sigv4`), the XML answer read with `aws-smithy-xml`, both the
 //! SDK's own crates and already in the build. `aws-sdk-ec2` would add 5+ minutes of
 //! compilation per build profile (measured: 316 s in debug on this machine) for this
 //! single call.
@@ -9,12 +9,9 @@
 //! (so an assumed lookup role applies), the endpoint from its `endpoint_url`
 //! (`AWS_ENDPOINT_URL`, tests) or EC2's regional endpoint.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
-use aws_credential_types::provider::ProvideCredentials;
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
 use aws_smithy_xml::decode::{Document, ScopedDecoder, try_data};
 
 use crate::error::{Result, ToolkitError};
@@ -59,40 +56,22 @@ pub async fn describe_availability_zones(
             "no AWS credentials configured (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE)",
         )
     })?;
-    let credentials = provider
-        .provide_credentials()
-        .await
-        .map_err(|e| failure(region, format!("no usable AWS credentials: {e}")))?;
-    let identity = credentials.into();
     let url = format!("{}/", endpoint(config, region));
     let body = format!("Action=DescribeAvailabilityZones&Version={API_VERSION}");
     let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name("ec2")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| failure(region, format!("signing: {e}")))?
-        .into();
-    let signable = SignableRequest::new(
-        "POST",
-        &url,
-        std::iter::once(("content-type", content_type)),
-        SignableBody::Bytes(body.as_bytes()),
-    )
-    .map_err(|e| failure(region, format!("signing: {e}")))?;
-    let (instructions, _) = sign(signable, &params)
-        .map_err(|e| failure(region, format!("signing: {e}")))?
-        .into_parts();
     let mut request = http::Request::builder()
         .method("POST")
         .uri(&url)
         .header("content-type", content_type)
-        .body(body)
+        .body(body.into_bytes())
         .map_err(|e| failure(region, format!("bad endpoint {url}: {e}")))?;
-    instructions.apply_to_request_http1x(&mut request);
+    let scope = aws_reqwest::sign::Scope {
+        region,
+        service: "ec2",
+    };
+    aws_reqwest::sign::sign(&mut request, &provider, scope)
+        .await
+        .map_err(|e| failure(region, e.to_string()))?;
     let request = reqwest::Request::try_from(request)
         .map_err(|e| failure(region, format!("bad endpoint {url}: {e}")))?;
     let client = reqwest::Client::builder()
