@@ -25,8 +25,13 @@
 # with each binary staged as the bundle of a scratch tree (one seeded store shared
 # by all), first request (spawns bootstrap) then 50 warm ones; medians printed.
 # The gateway is the debug build of `rootski` (`BENCH_PROFILE=release` for release,
-# or ROOTSKI_CLI=/path/to/rootski). COLD_START=0 skips that part. Usage:
+# or ROOTSKI_CLI=/path/to/rootski). COLD_START=0 skips that part. BENCH_STORE=dynamodb
+# runs the function on the DynamoDB store instead (moto on 127.0.0.1, started here and
+# stopped on exit, with the fixture dataset imported): its Init Duration includes
+# building the SDK client (credentials, region, HTTPS client and its trust roots).
+# Usage:
 #   scripts/bench-lambda-size.sh
+#   BENCH_STORE=dynamodb BASELINE_BIN=/tmp/bootstrap-baseline scripts/bench-lambda-size.sh
 #   BASELINE_BIN=/tmp/bootstrap-baseline ROUNDS=5 scripts/bench-lambda-size.sh
 # A benchmark beside the checks, not one of them (scripts/test does not run it).
 shopt -s inherit_errexit
@@ -42,6 +47,7 @@ BASELINE_TREE="$WORK/baseline-tree"
 pid=
 
 cleanup() {
+    if declare -F stop_moto >/dev/null; then stop_moto; fi
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -289,12 +295,27 @@ for label in base new; do
     cp "$WORK/bootstrap-$label" "$tree/target/lambda-bundle/out/asset/bootstrap"
 done
 
-echo "cold start: $ROUNDS round(s) of rootski local --no-build per binary ($cli)" >&2
+# The store the function reads: one SQLite file seeded by the first start, or a
+# DynamoDB table on moto holding the fixture dataset.
+store_args=(--db "$WORK/rootski.sqlite3")
+if [[ "${BENCH_STORE:-sqlite}" == dynamodb ]]; then
+    . "$ROOT/scripts/lib/moto.sh"
+    start_moto "$WORK" >&2 || exit 1
+    export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+    export AWS_EC2_METADATA_DISABLED=true
+    export ROOTSKI__DYNAMO_ENDPOINT_URL="$MOTO_ENDPOINT" ROOTSKI__DYNAMO_TABLE_NAME=rootski-bench
+    fixtures=crates/rootski-api/tests/fixtures/store/dataset
+    "$cli" import --store dynamodb --endpoint-url "$MOTO_ENDPOINT" --table rootski-bench \
+        --create-table "$fixtures/words.jsonl" "$fixtures/breakdowns.jsonl" \
+        "$fixtures/morphemes.jsonl" >&2
+    store_args=(--store dynamodb)
+fi
+echo "cold start: $ROUNDS round(s) of rootski local --no-build per binary ($cli, store ${BENCH_STORE:-sqlite})" >&2
 for ((round = 1; round <= ROUNDS; round++)); do
     for label in base new; do
         out="$WORK/cdk.out-$label-$round"
         (cd "$WORK/tree-$label" && exec "$cli" local --no-build --port 0 \
-            --db "$WORK/rootski.sqlite3" --output "$out" >"$WORK/stdout" 2>"$WORK/stderr") &
+            "${store_args[@]}" --output "$out" >"$WORK/stdout" 2>"$WORK/stderr") &
         pid=$!
         url=
         for _ in $(seq 1 3600); do

@@ -203,3 +203,94 @@ async fn a_store_failure_stops_the_import_with_what_was_committed() {
     assert_eq!(store.batches(), vec![10, 10, 10]);
     assert_eq!(store.all_items().await.unwrap().len(), 20);
 }
+
+/// Words of the fixture dataset, then `extra` generated ones, then one bad line.
+fn words_ending_in_a_bad_record(extra: usize) -> Vec<u8> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store/dataset");
+    let mut words = std::fs::read(fixtures.join("words.jsonl")).unwrap();
+    for id in 0..extra {
+        let word_id = 100_000 + id;
+        words.extend_from_slice(
+            format!(
+                "{{\"word_id\": {word_id}, \"word\": \"слово{id}\", \"accent\": \"слово{id}\", \
+                 \"pos\": \"noun\", \"frequency\": 1}}\n"
+            )
+            .as_bytes(),
+        );
+    }
+    words.extend_from_slice(b"{\"word_id\": \"not a number\"}\n");
+    words
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeding_a_new_store_with_a_bad_record_leaves_it_empty() {
+    use rootski_api::import::{DatasetFiles, seed_if_new};
+    use std::borrow::Cow;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store/dataset");
+    // Enough words for several write batches: validation runs beside the writing
+    // when the store is new, so batches may be committed before the bad record
+    // is found; they must be gone afterwards.
+    let dataset = DatasetFiles {
+        words: Cow::Owned(words_ending_in_a_bad_record(50_000)),
+        breakdowns: Cow::Owned(std::fs::read(fixtures.join("breakdowns.jsonl")).unwrap()),
+        morphemes: Cow::Owned(std::fs::read(fixtures.join("morphemes.jsonl")).unwrap()),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("new.sqlite3")).unwrap();
+    let err = seed_if_new(&store, &dataset, true, &|_| {})
+        .await
+        .expect_err("the dataset has a bad record");
+    match &err {
+        ImportError::Rejected { errors } => {
+            assert_eq!(errors.len(), 1, "{err}");
+            assert!(err.to_string().contains("words.jsonl"), "{err}");
+        }
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+    assert_eq!(store.item_count().await.unwrap(), 0);
+    assert_eq!(
+        store.get_meta(import::SEEDED_DATASET_META).await.unwrap(),
+        None
+    );
+    // The same store, given the good dataset, is seeded as a new one.
+    let good = DatasetFiles {
+        words: Cow::Owned(std::fs::read(fixtures.join("words.jsonl")).unwrap()),
+        ..dataset
+    };
+    match seed_if_new(&store, &good, true, &|_| {}).await.unwrap() {
+        import::SeedOutcome::Seeded(report) => assert_eq!(report.written, 37),
+        other => panic!("expected a seeding, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn clearing_items_keeps_other_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("c.sqlite3")).unwrap();
+    let report = import::import(
+        &store,
+        vec![many_items("m.jsonl", 10)],
+        &options(4),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.written, 10);
+    store.put_meta("import_checkpointX", "kept").await.unwrap();
+    store.put_meta("other", "kept").await.unwrap();
+    let checkpoint = format!("{}{}", import::CHECKPOINT_META_PREFIX, report.content_hash);
+    assert_eq!(
+        store.get_meta(&checkpoint).await.unwrap().as_deref(),
+        Some("10")
+    );
+
+    store
+        .clear_items(import::CHECKPOINT_META_PREFIX)
+        .await
+        .unwrap();
+    assert_eq!(store.item_count().await.unwrap(), 0);
+    assert_eq!(store.get_meta(&checkpoint).await.unwrap(), None);
+    for key in ["import_checkpointX", "other"] {
+        assert_eq!(store.get_meta(key).await.unwrap().as_deref(), Some("kept"));
+    }
+}

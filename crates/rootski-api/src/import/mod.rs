@@ -36,11 +36,17 @@
 //! the totals the progress bar and the report show before writing starts. It
 //! costs a second parse, which runs while the store writes.
 //!
+//! One exception to "validate, then write": seeding a store that held no items
+//! ([`seed_if_new`] on a new store) runs the two passes side by side
+//! (`beside`), since nothing stored can be lost; with `strict` a bad record
+//! stops the writing and the store is emptied again.
+//!
 //! Dataset morphemes are the one input kept whole while it is parsed: a family
 //! item is complete only after its last morpheme (a few thousand small records).
 //! Item inputs in JSON Lines are streamed; a JSON array or `aws dynamodb scan`
 //! document is parsed whole, as its format requires.
 
+mod beside;
 mod dataset;
 mod dynamo_json;
 mod error;
@@ -60,6 +66,7 @@ pub use seed::{
 #[cfg(feature = "bundled-dataset")]
 pub use seed::{bundled_dataset, open_seeded_store};
 pub use source::{Source, SourceKind};
+pub use write::CHECKPOINT_META_PREFIX;
 
 use crate::store::Store;
 use pipeline::Checked;
@@ -171,6 +178,7 @@ pub async fn import(
         checkpoint_key: write::checkpoint_key(&content_hash),
         total,
         done: start,
+        announce: true,
         report: ImportReport {
             items: total,
             resumed: start,
@@ -208,15 +216,15 @@ async fn write_all(
 ) -> Result<ImportReport, ImportError> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(1);
     let (skip, size) = (writer.done, writer.options.batch_size);
-    let bad = writer.report.errors.len();
-    let worker =
-        tokio::task::spawn_blocking(move || pipeline::produce(&inputs, skip, size, bad, tx));
+    let expected_bad = writer.report.errors.len();
+    let worker = tokio::task::spawn_blocking(move || pipeline::produce(&inputs, skip, size, tx));
     while let Some(batch) = rx.recv().await {
         writer.write(batch).await?;
     }
-    worker
+    let found = worker
         .await
         .map_err(|e| ImportError::Worker(e.to_string()))??;
+    pipeline::unexpected_bad(&found, expected_bad)?;
     Ok(writer.report)
 }
 

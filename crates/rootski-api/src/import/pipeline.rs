@@ -3,6 +3,7 @@
 //! the first ([`validate`]) only counts items and keeps the bad records, the
 //! second ([`produce`]) sends the items to the writer in bounded batches.
 
+use super::error::LineError;
 use super::records::{Batches, Records, Tally};
 use super::source::Loaded;
 use super::{ImportError, Progress, ProgressFn, Source, SourceKind, dataset, items};
@@ -27,6 +28,19 @@ pub(super) fn validate(
     sources: Vec<Source>,
     progress: ProgressFn<'_>,
 ) -> Result<Checked, ImportError> {
+    let (inputs, content_hash) = load(sources)?;
+    let tally = check(&inputs, progress)?;
+    Ok(Checked {
+        inputs,
+        content_hash,
+        tally,
+    })
+}
+
+/// Reads every input's raw bytes, in write order: item inputs first in the
+/// given order, then dataset files by kind (morphemes before words before
+/// breakdowns, which need both). Returns them with the SHA-256 of their content.
+pub(super) fn load(sources: Vec<Source>) -> Result<(Vec<Loaded>, String), ImportError> {
     let mut hasher = Sha256::new();
     let mut inputs = Vec::with_capacity(sources.len());
     for source in sources {
@@ -34,39 +48,42 @@ pub(super) fn validate(
         loaded.hash_into(&mut hasher);
         inputs.push(loaded);
     }
-    // Stable: items inputs first in given order, then dataset files by kind
-    // (morphemes before words before breakdowns, which need both).
     inputs.sort_by_key(|input| input.kind);
+    Ok((inputs, super::hex(&hasher.finalize())))
+}
+
+/// Validates every record of `inputs`: counts the valid items, keeps the bad
+/// records. Blocking.
+pub(super) fn check(inputs: &[Loaded], progress: ProgressFn<'_>) -> Result<Tally, ImportError> {
     let mut tally = Tally::default();
-    each_record(&inputs, &mut tally, progress)?;
-    Ok(Checked {
-        inputs,
-        content_hash: super::hex(&hasher.finalize()),
-        tally,
-    })
+    each_record(inputs, &mut tally, progress)?;
+    Ok(tally)
 }
 
 /// Pass 2: sends the items after the first `skip` to `tx` in batches of at
-/// most `size`. Blocking (it waits while the writer is behind). Fails if it
-/// finds a bad record the validation pass did not (`expected_bad` is how many
-/// that pass found), rather than silently leave out an item it counted.
+/// most `size`. Blocking (it waits while the writer is behind). Returns the bad
+/// records it passed over; see [`unexpected_bad`].
 pub(super) fn produce(
     inputs: &[Loaded],
     skip: u64,
     size: usize,
-    expected_bad: usize,
     tx: mpsc::Sender<Vec<EncodedItem>>,
-) -> Result<(), ImportError> {
+) -> Result<Vec<LineError>, ImportError> {
     let mut batches = Batches::new(skip, size, tx);
     each_record(inputs, &mut batches, &|_| {})?;
-    let bad = batches.finish();
-    if bad.len() > expected_bad {
-        let first = &bad[expected_bad];
-        return Err(ImportError::Worker(format!(
+    Ok(batches.finish())
+}
+
+/// Fails if the write pass found a bad record the validation pass did not
+/// (`expected` is how many that pass found), rather than silently leave out an
+/// item it counted.
+pub(super) fn unexpected_bad(found: &[LineError], expected: usize) -> Result<(), ImportError> {
+    match found.get(expected) {
+        Some(first) => Err(ImportError::Worker(format!(
             "writing found a bad record that validation accepted ({first}); nothing after it was written"
-        )));
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Runs the parser of each input over it, in order, into `out`.

@@ -129,7 +129,8 @@ enum Target {
     AnyStore,
     /// A store that held no items when this seeding started (checked just
     /// before, by [`seed_if_new`]): nothing can be present or made by people,
-    /// so no item is looked up before it is written.
+    /// so no item is looked up before it is written, and validation runs beside
+    /// the writing (a rejected dataset is cleared out again).
     Empty,
 }
 
@@ -161,7 +162,12 @@ async fn seed_dataset(
         // `seed_if_new` does not sync each commit (bulk writes).
         batch_size: 5_000,
     };
-    let report = import(store, dataset.sources(), &options, progress).await?;
+    let report = match target {
+        Target::AnyStore => import(store, dataset.sources(), &options, progress).await?,
+        Target::Empty => {
+            super::beside::import_into_empty(store, dataset.sources(), &options, progress).await?
+        }
+    };
     store
         .put_meta(SEEDED_DATASET_META, &hash)
         .await
@@ -243,7 +249,16 @@ pub async fn seed_if_new(
     }
     // Seeding is resumable, so it need not sync every commit (see set_bulk_writes).
     store.set_bulk_writes(true).await.map_err(failed)?;
-    let seeded = seed_dataset(store, dataset, target, progress).await;
+    let mut seeded = seed_dataset(store, dataset, target, progress).await;
+    if target == Target::Empty
+        && let Err(ImportError::Rejected { .. }) = &seeded
+    {
+        // Validation ran beside the writing (`beside`): undo what was written,
+        // so a rejected dataset leaves the store as empty as it was.
+        if let Err(source) = store.clear_items(super::CHECKPOINT_META_PREFIX).await {
+            seeded = Err(ImportError::Store { written: 0, source });
+        }
+    }
     let restored = store.set_bulk_writes(false).await;
     let outcome = seeded?;
     restored.map_err(failed)?;

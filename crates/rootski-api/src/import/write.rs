@@ -8,9 +8,12 @@ use crate::store::keys::{OFFICIAL_BREAKDOWN_SK, types};
 use crate::store::{EncodedItem, Store, StoreError};
 use serde_json::Value;
 
+/// What every import checkpoint's store key starts with.
+pub const CHECKPOINT_META_PREFIX: &str = "import_checkpoint:";
+
 /// The store key of the checkpoint of the import of inputs with this hash.
 pub(super) fn checkpoint_key(content_hash: &str) -> String {
-    format!("import_checkpoint:{content_hash}")
+    format!("{CHECKPOINT_META_PREFIX}{content_hash}")
 }
 
 /// Items a previous run of the same inputs committed (0 unless `resume`).
@@ -43,6 +46,9 @@ pub(super) struct Writer<'a> {
     pub total: u64,
     /// Items of the import committed so far (by this run or a resumed one).
     pub done: u64,
+    /// Whether `total` is known, so `Written` events can be sent (a write pass
+    /// beside validation learns it when validation ends).
+    pub announce: bool,
     pub report: ImportReport,
 }
 
@@ -67,11 +73,21 @@ impl Writer<'_> {
             .put_meta(&self.checkpoint_key, &self.done.to_string())
             .await
             .map_err(self.failed())?;
-        (self.progress)(Progress::Written {
-            written: self.done,
-            total: self.total,
-        });
+        if self.announce {
+            (self.progress)(Progress::Written {
+                written: self.done,
+                total: self.total,
+            });
+        }
         Ok(())
+    }
+
+    /// Validation ended: `total` items will have been written, and progress
+    /// can be reported.
+    pub(super) fn validated(&mut self, total: u64) {
+        self.total = total;
+        self.report.items = total;
+        self.announce = true;
     }
 
     async fn without_present(

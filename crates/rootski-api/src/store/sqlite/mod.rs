@@ -155,6 +155,23 @@ impl SqliteStore {
         .await
     }
 
+    /// Deletes every item, and every metadata entry whose key starts with
+    /// `meta_prefix`, in one transaction: undoes a seeding of a store that held
+    /// no items (with the import checkpoints it wrote, which would otherwise
+    /// point a later resume at batches that are not there).
+    pub async fn clear_items(&self, meta_prefix: &str) -> StoreResult<()> {
+        let prefix = meta_prefix.to_owned();
+        self.write(move |tx| {
+            tx.execute("DELETE FROM items", [])?;
+            tx.execute(
+                "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1",
+                rusqlite::params![prefix],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Runs a read on a pooled reader connection (see [`ReadMode`]).
     async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
