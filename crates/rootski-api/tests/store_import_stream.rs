@@ -1,6 +1,8 @@
 //! The streaming import: the writer only ever receives bounded batches, strict
 //! mode writes nothing even when the only bad record is in the last input, and a
-//! store failure stops the import with what was committed.
+//! store failure stops the import with what was committed. A strict import
+//! whose bad record sits between thousands of good ones leaves a store that
+//! already held items as it was.
 
 use async_trait::async_trait;
 use rootski_api::domain::{
@@ -293,4 +295,57 @@ async fn clearing_items_keeps_other_metadata() {
     for key in ["import_checkpointX", "other"] {
         assert_eq!(store.get_meta(key).await.unwrap().as_deref(), Some("kept"));
     }
+}
+
+#[tokio::test]
+async fn strict_import_with_a_bad_record_in_the_middle_leaves_a_store_unchanged() {
+    let store = Recording::new(None);
+    let held = vec![
+        many_items("held.jsonl", 40),
+        dataset_file("morphemes.jsonl"),
+        dataset_file("words.jsonl"),
+        dataset_file("breakdowns.jsonl"),
+    ];
+    let held = import::import(&store, held, &options(16), &|_| {})
+        .await
+        .unwrap();
+    let before = store.all_items().await.unwrap();
+    let checkpoint = format!("{}{}", import::CHECKPOINT_META_PREFIX, held.content_hash);
+    let checkpoint_before = store.get_meta(&checkpoint).await.unwrap();
+    assert!(checkpoint_before.is_some());
+    let batches_before = store.batches().len();
+
+    // Thousands of records on both sides of the bad one, several batches each,
+    // some of them replacing held items with other values.
+    let mut text: String = (0..3_000)
+        .map(|i| format!("{{\"pk\":\"THING#{i}\",\"sk\":\"THING#{i}\",\"n\":\"new {i}\"}}\n"))
+        .collect();
+    text.push_str("{\"pk\":\"THING#bad\"}\n");
+    let bad_line = 3_001;
+    text.extend((3_000..6_000).map(|i| format!("{{\"pk\":\"NEW#{i}\",\"sk\":\"NEW#{i}\"}}\n")));
+    let strict = ImportOptions {
+        strict: true,
+        ..options(100)
+    };
+    let source = Source::new(
+        "middle.jsonl",
+        SourceKind::Items,
+        std::io::Cursor::new(text),
+    );
+    let err = import::import(&store, vec![source], &strict, &|_| {})
+        .await
+        .unwrap_err();
+    match &err {
+        ImportError::Rejected { errors } => {
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].location, import::Location::Line(bad_line));
+        }
+        other => panic!("expected Rejected, got {other}"),
+    }
+    assert_eq!(store.batches().len(), batches_before, "a batch was written");
+    assert_eq!(store.all_items().await.unwrap(), before);
+    assert_eq!(
+        store.get_meta(&checkpoint).await.unwrap(),
+        checkpoint_before
+    );
 }
