@@ -59,7 +59,7 @@ struct ReqwestConnector {
 
 impl ReqwestConnector {
     fn new((connect_timeout, read_timeout): PoolKey) -> Self {
-        let mut builder = reqwest::Client::builder()
+        let mut builder = crate::tls::builder()
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true);
         if let Some(timeout) = connect_timeout {

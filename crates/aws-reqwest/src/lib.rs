@@ -1,7 +1,13 @@
-//! An HTTP client for the AWS SDK for Rust on reqwest: HTTP/1.1 over rustls
-//! with *ring*, trusting the system's roots and Mozilla's.
+//! HTTPS on reqwest for the workspace's AWS and Cognito calls: HTTP/1.1 over
+//! rustls with *ring*, trusting the system's roots and Mozilla's.
 //!
-//! The SDK's default client (aws-smithy-http-client) brings a second hyper
+//! [`tls`] gives every HTTPS client of the process (the SDK's pools, the cache
+//! bucket's, the JWKS download) one TLS configuration, so the system's trust
+//! store is read once. The workspace builds reqwest without roots of its own:
+//! a client that is not built from [`tls::builder`] trusts nothing.
+//!
+//! With the `sdk` feature (the default), [`client`] is the HTTP client for the
+//! AWS SDK for Rust. The SDK's default client (aws-smithy-http-client) brings a second hyper
 //! client stack with HTTP/2 (the regional AWS endpoints the workspace calls speak
 //! HTTP/1.1) into every binary that already links reqwest; with this one, the
 //! Lambda function and the CLI carry one HTTP stack. It does what the default
@@ -16,13 +22,17 @@
 //!
 //! Use: `aws_config::defaults(..).http_client(aws_reqwest::client())`.
 //!
-//! [`sign`] signs requests the workspace sends without an SDK client (an EC2
+//! [`sign`] (also `sdk`) signs requests the workspace sends without an SDK client (an EC2
 //! query, the cache bucket's objects) with the SDK's own credentials, for the
 //! same reqwest client to send.
 
+#[cfg(feature = "sdk")]
 mod client;
+#[cfg(feature = "sdk")]
 pub mod sign;
+pub mod tls;
 
+#[cfg(feature = "sdk")]
 pub use client::client;
 
 /// An error and its sources on one line, each text once: the SDK's and reqwest's

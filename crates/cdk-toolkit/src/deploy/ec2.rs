@@ -74,7 +74,7 @@ pub async fn describe_availability_zones(
         .map_err(|e| failure(region, e.to_string()))?;
     let request = reqwest::Request::try_from(request)
         .map_err(|e| failure(region, format!("bad endpoint {url}: {e}")))?;
-    let client = reqwest::Client::builder()
+    let client = aws_reqwest::tls::builder()
         .timeout(Duration::from_secs(30))
         .build()
         .map_err(|e| failure(region, e.to_string()))?;

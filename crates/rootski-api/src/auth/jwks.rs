@@ -55,7 +55,7 @@ impl Jwks {
             origin: url.to_owned(),
             message,
         };
-        let client = reqwest::Client::builder()
+        let client = aws_reqwest::tls::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .map_err(|err| failed(err.to_string()))?;

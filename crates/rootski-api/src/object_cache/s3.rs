@@ -97,7 +97,7 @@ impl S3ObjectCache {
             .clone()
             .or_else(|| non_empty_env("AWS_ENDPOINT_URL_S3"))
             .or_else(|| sdk.endpoint_url().map(str::to_owned));
-        let http = reqwest::Client::builder()
+        let http = aws_reqwest::tls::builder()
             .connect_timeout(options.sdk.connect_timeout)
             .timeout(options.sdk.attempt_timeout)
             .redirect(reqwest::redirect::Policy::none())
